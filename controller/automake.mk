@@ -1,0 +1,19 @@
+# lif-controller, the daemon.
+
+bin_PROGRAMS += controller/lif-controller
+controller_lif_controller_SOURCES = \
+	controller/carrier.c \
+	controller/carrier.h \
+	controller/lif-controller.c \
+	controller/ofctrl.c \
+	controller/ofctrl.h \
+	controller/bridge-settings.c \
+	controller/bridge-settings.h \
+	controller/status.c \
+	controller/status.h
+controller_lif_controller_LDADD = lib/liblif.la \
+	$(OVS_LIBDIR)/libopenvswitch.la
+
+man_MANS += controller/lif-controller.8
+CLEANFILES += controller/lif-controller.8
+EXTRA_DIST += controller/lif-controller.8.xml

@@ -1,0 +1,119 @@
+/* Copyright (c) 2026 The ovs-lif authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "bridge-settings.h"
+
+#include <string.h>
+
+#include "lif-model.h"
+#include "openvswitch/vlog.h"
+#include "packets.h"
+#include "sha1.h"
+#include "smap.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(bridge_settings);
+
+/* Registers the Open_vSwitch columns this module writes. */
+void
+bridge_settings_register_columns(struct ovsdb_idl *ovs_idl)
+{
+    ovsdb_idl_add_column(ovs_idl, &ovsrec_bridge_col_fail_mode);
+    ovsdb_idl_add_column(ovs_idl, &ovsrec_bridge_col_other_config);
+    ovsdb_idl_add_column(ovs_idl, &ovsrec_interface_col_mac);
+    ovsdb_idl_add_column(ovs_idl, &ovsrec_interface_col_mtu_request);
+}
+
+/* Stores in 'dpid' the datapath-id (16 hex digits and a null) that
+ * lif-controller gives 'bridge'. */
+void
+bridge_settings_datapath_id(const char *bridge, char dpid[17])
+{
+    static const char tag[] = "ovs-lif datapath-id";
+    uint8_t digest[SHA1_DIGEST_SIZE];
+    struct sha1_ctx ctx;
+
+    sha1_init(&ctx);
+    sha1_update(&ctx, tag, sizeof tag);
+    sha1_update(&ctx, bridge, strlen(bridge));
+    sha1_final(&ctx, digest);
+
+    /* A locally administered, unicast "MAC" in the low 48 bits. */
+    digest[2] = (digest[2] & ~0x01) | 0x02;
+    for (int i = 0; i < 8; i++) {
+        snprintf(&dpid[i * 2], 3, "%02x", digest[i]);
+    }
+}
+
+static void
+set_other_config(const struct ovsrec_bridge *br, const char *key,
+                 const char *value)
+{
+    const char *old = smap_get(&br->other_config, key);
+    if (!old || strcmp(old, value)) {
+        VLOG_INFO("bridge %s: setting other_config:%s=%s", br->name, key,
+                  value);
+        ovsrec_bridge_update_other_config_setkey(br, key, value);
+    }
+}
+
+/* Makes the Open_vSwitch database settings of every LIF bridge in 'model'
+ * what lif-controller needs, writing only what differs. */
+void
+bridge_settings_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *ovs_idl,
+                    const struct lif_model *model)
+{
+    if (!txn) {
+        return;
+    }
+
+    const struct lif_logical *lif;
+    HMAP_FOR_EACH (lif, hmap_node, &model->lifs) {
+        const struct ovsrec_bridge *br
+            = ovsrec_bridge_get_for_uuid(ovs_idl, &lif->bridge_uuid);
+        if (!br) {
+            continue;
+        }
+        if (!br->fail_mode || strcmp(br->fail_mode, "secure")) {
+            VLOG_INFO("bridge %s: setting fail_mode=secure", br->name);
+            ovsrec_bridge_set_fail_mode(br, "secure");
+        }
+        char dpid[17];
+        bridge_settings_datapath_id(br->name, dpid);
+        set_other_config(br, "datapath-id", dpid);
+        set_other_config(br, "disable-in-band", "true");
+
+        const struct ovsrec_interface *iface
+            = ovsrec_interface_get_for_uuid(ovs_idl, &lif->uuid);
+        if (!iface || !lif->usable) {
+            continue;
+        }
+        char mac[ETH_ADDR_STRLEN + 1];
+        snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(lif->mac));
+        if (!iface->mac || strcmp(iface->mac, mac)) {
+            VLOG_INFO("LIF %s: setting mac=%s", lif->name, mac);
+            ovsrec_interface_set_mac(iface, mac);
+        }
+        if (lif->mtu > 0
+            && (!iface->n_mtu_request || iface->mtu_request[0] != lif->mtu)) {
+            int64_t mtu = lif->mtu;
+            VLOG_INFO("LIF %s: setting mtu_request=%d", lif->name, lif->mtu);
+            ovsrec_interface_set_mtu_request(iface, &mtu, 1);
+        }
+    }
+}

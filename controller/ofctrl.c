@@ -1,0 +1,561 @@
+/* Copyright (c) 2026 The ovs-lif authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "ofctrl.h"
+
+#include <errno.h>
+
+#include "coverage.h"
+#include "byte-order.h"
+#include "dirs.h"
+#include "lif-flow-table.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/list.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofp-bundle.h"
+#include "openvswitch/ofp-errors.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-group.h"
+#include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-print.h"
+#include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofp-util.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/rconn.h"
+#include "openvswitch/vlog.h"
+#include "socket-util.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(ofctrl);
+
+COVERAGE_DEFINE(ofctrl_bundle);
+COVERAGE_DEFINE(ofctrl_full_sync);
+COVERAGE_DEFINE(ofctrl_error);
+COVERAGE_DEFINE(ofctrl_reconnect);
+
+/* Back-off before a full resynchronization after an OpenFlow error. */
+#define OFCTRL_MIN_BACKOFF_MS 1000
+#define OFCTRL_MAX_BACKOFF_MS 60000
+
+static void queue_msg(struct ofctrl *, struct ofpbuf *);
+
+/* A barrier sent at the end of a put, waiting for its reply. */
+struct ofctrl_barrier {
+    struct ovs_list list_node;  /* In ofctrl 'barriers'. */
+    ovs_be32 xid;
+    int64_t cfg;                /* Configuration the put installed. */
+};
+
+/* The OpenFlow connection to one bridge. */
+struct ofctrl {
+    char *bridge;
+    struct rconn *rconn;
+    struct rconn_packet_counter *tx_counter;
+    unsigned int conn_seqno;    /* rconn connection seqno last seen. */
+
+    struct lif_flow_table installed;   /* Mirror of the switch. */
+    bool need_dump;             /* Mirror must be re-read from the switch. */
+    int dumps_pending;          /* Flow and group dumps not yet complete. */
+    long long int resync_after; /* No dump before this time. */
+    int backoff;                /* Current error back-off, in ms. */
+
+    struct ovs_list barriers;   /* Contains "struct ofctrl_barrier"s. */
+    int64_t cur_cfg;            /* Highest cfg acknowledged. */
+    int64_t sent_cfg;           /* Highest cfg sent. */
+    uint32_t next_bundle_id;
+
+    /* Statistics, for connection-status. */
+    unsigned int n_bundles;
+    unsigned int n_bundles_since_connect;
+    unsigned int n_full_syncs;
+    unsigned int n_errors;
+    unsigned int n_reconnects;
+};
+
+/* Creates and returns an OpenFlow connection to 'bridge', which starts
+ * connecting at once. */
+struct ofctrl *
+ofctrl_create(const char *bridge)
+{
+    struct ofctrl *ofctrl = xzalloc(sizeof *ofctrl);
+    ofctrl->bridge = xstrdup(bridge);
+    ofctrl->rconn = rconn_create(5, 0, DSCP_DEFAULT, 1u << OFP15_VERSION);
+    ofctrl->tx_counter = rconn_packet_counter_create();
+    lif_flow_table_init(&ofctrl->installed);
+    ovs_list_init(&ofctrl->barriers);
+    ofctrl->need_dump = true;
+    ofctrl->backoff = OFCTRL_MIN_BACKOFF_MS;
+    ofctrl->next_bundle_id = 1;
+
+    char *target = xasprintf("unix:%s/%s.mgmt", ovs_rundir(), bridge);
+    rconn_connect(ofctrl->rconn, target, bridge);
+    free(target);
+    return ofctrl;
+}
+
+static void
+clear_barriers(struct ofctrl *ofctrl)
+{
+    struct ofctrl_barrier *b;
+    LIST_FOR_EACH_POP (b, list_node, &ofctrl->barriers) {
+        free(b);
+    }
+}
+
+/* Closes the connection and frees 'ofctrl'.  The flows stay in the
+ * switch. */
+void
+ofctrl_destroy(struct ofctrl *ofctrl)
+{
+    if (ofctrl) {
+        rconn_destroy(ofctrl->rconn);
+        rconn_packet_counter_destroy(ofctrl->tx_counter);
+        lif_flow_table_destroy(&ofctrl->installed);
+        clear_barriers(ofctrl);
+        free(ofctrl->bridge);
+        free(ofctrl);
+    }
+}
+
+/* Arranges to re-read the switch's flows and groups before the next put,
+ * after 'after_error' a back-off. */
+static void
+schedule_resync(struct ofctrl *ofctrl, bool after_error)
+{
+    ofctrl->need_dump = true;
+    if (after_error) {
+        ofctrl->resync_after = time_msec() + ofctrl->backoff;
+        ofctrl->backoff = MIN(ofctrl->backoff * 2, OFCTRL_MAX_BACKOFF_MS);
+    } else {
+        ofctrl->resync_after = 0;
+    }
+}
+
+static void
+handle_barrier_reply(struct ofctrl *ofctrl, const struct ofp_header *oh)
+{
+    struct ofctrl_barrier *b;
+    LIST_FOR_EACH_SAFE (b, list_node, &ofctrl->barriers) {
+        if (b->xid == oh->xid) {
+            /* Barriers are answered in order, so every earlier put is done
+             * as well. */
+            struct ofctrl_barrier *done;
+            LIST_FOR_EACH_SAFE (done, list_node, &ofctrl->barriers) {
+                ovs_list_remove(&done->list_node);
+                if (!ofctrl->need_dump) {
+                    ofctrl->cur_cfg = MAX(ofctrl->cur_cfg, done->cfg);
+                }
+                bool last = done == b;
+                free(done);
+                if (last) {
+                    break;
+                }
+            }
+            if (!ofctrl->need_dump) {
+                ofctrl->backoff = OFCTRL_MIN_BACKOFF_MS;
+            }
+            return;
+        }
+    }
+}
+
+/* Adds the flows of one flow dump reply to the mirror. */
+static void
+handle_flow_stats_reply(struct ofctrl *ofctrl, const struct ofpbuf *msg)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    struct ofpbuf b = ofpbuf_const_initializer(msg->data, msg->size);
+    uint64_t stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+
+    for (;;) {
+        struct ofputil_flow_stats fs;
+        int retval = ofputil_decode_flow_stats_reply(&fs, &b, false,
+                                                     &ofpacts);
+        if (retval) {
+            if (retval != EOF) {
+                VLOG_WARN_RL(&rl, "%s: bad flow dump reply: %s",
+                             ofctrl->bridge, ofperr_to_string(retval));
+                schedule_resync(ofctrl, true);
+            }
+            break;
+        }
+        lif_flow_table_add_parsed(&ofctrl->installed, fs.table_id,
+                                  fs.priority, ntohll(fs.cookie), &fs.match,
+                                  fs.ofpacts, fs.ofpacts_len);
+    }
+    ofpbuf_uninit(&ofpacts);
+    if (!ofpmp_more(msg->data)) {
+        ofctrl->dumps_pending--;
+    }
+}
+
+/* Adds the groups of one group dump reply to the mirror. */
+static void
+handle_group_desc_reply(struct ofctrl *ofctrl, const struct ofpbuf *msg)
+{
+    struct ofpbuf b = ofpbuf_const_initializer(msg->data, msg->size);
+
+    for (;;) {
+        struct ofputil_group_desc gd;
+        int retval = ofputil_decode_group_desc_reply(
+            &gd, &b, rconn_get_version(ofctrl->rconn));
+        if (retval) {
+            break;
+        }
+        lif_flow_table_add_unknown_group(&ofctrl->installed, gd.group_id);
+        ofputil_uninit_group_desc(&gd);
+    }
+    if (!ofpmp_more(msg->data)) {
+        ofctrl->dumps_pending--;
+    }
+}
+
+/* Starts reading every flow and group from the switch into the mirror, so
+ * that the next put sends only what differs: a restarted lif-controller
+ * leaves flows that are already right untouched. */
+static void
+start_dump(struct ofctrl *ofctrl)
+{
+    struct ofputil_flow_stats_request fsr = {
+        .table_id = OFPTT_ALL,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+    };
+    match_init_catchall(&fsr.match);
+
+    lif_flow_table_clear(&ofctrl->installed);
+    queue_msg(ofctrl, ofputil_encode_flow_stats_request(&fsr,
+                                                        OFPUTIL_P_OF15_OXM));
+    queue_msg(ofctrl, ofputil_encode_group_desc_request(OFP15_VERSION,
+                                                        OFPG_ALL));
+    ofctrl->dumps_pending = 2;
+    ofctrl->need_dump = false;
+    ofctrl->resync_after = 0;
+}
+
+static void
+handle_message(struct ofctrl *ofctrl, const struct ofpbuf *msg)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    const struct ofp_header *oh = msg->data;
+    enum ofptype type;
+
+    if (ofptype_decode(&type, oh)) {
+        return;
+    }
+    switch (type) {
+    case OFPTYPE_ECHO_REQUEST:
+        rconn_send(ofctrl->rconn, ofputil_encode_echo_reply(oh),
+                   ofctrl->tx_counter);
+        break;
+
+    case OFPTYPE_BARRIER_REPLY:
+        handle_barrier_reply(ofctrl, oh);
+        break;
+
+    case OFPTYPE_ERROR: {
+        COVERAGE_INC(ofctrl_error);
+        ofctrl->n_errors++;
+        char *s = ofp_to_string(oh, ntohs(oh->length), NULL, NULL, 1);
+        VLOG_WARN_RL(&rl, "%s: OpenFlow error, will re-read and "
+                     "resynchronize all flows in %d ms: %s", ofctrl->bridge,
+                     ofctrl->backoff, s);
+        free(s);
+        schedule_resync(ofctrl, true);
+        break;
+    }
+
+    case OFPTYPE_FLOW_STATS_REPLY:
+        handle_flow_stats_reply(ofctrl, msg);
+        break;
+
+    case OFPTYPE_GROUP_DESC_STATS_REPLY:
+        handle_group_desc_reply(ofctrl, msg);
+        break;
+
+    default:
+        /* Bundle replies, port status and the like: nothing to do. */
+        break;
+    }
+}
+
+/* Runs the connection: connects or reconnects, and processes what the
+ * switch sent. */
+void
+ofctrl_run(struct ofctrl *ofctrl)
+{
+    rconn_run(ofctrl->rconn);
+
+    unsigned int seqno = rconn_get_connection_seqno(ofctrl->rconn);
+    if (seqno != ofctrl->conn_seqno) {
+        if (ofctrl->conn_seqno) {
+            COVERAGE_INC(ofctrl_reconnect);
+            ofctrl->n_reconnects++;
+        }
+        ofctrl->conn_seqno = seqno;
+        /* The switch may have anything now: re-read it. */
+        lif_flow_table_clear(&ofctrl->installed);
+        clear_barriers(ofctrl);
+        ofctrl->dumps_pending = 0;
+        schedule_resync(ofctrl, false);
+        ofctrl->sent_cfg = ofctrl->cur_cfg;
+        ofctrl->n_bundles_since_connect = 0;
+    }
+    if (ofctrl->need_dump && !ofctrl->dumps_pending
+        && rconn_is_connected(ofctrl->rconn)
+        && time_msec() >= ofctrl->resync_after
+        && !rconn_packet_counter_n_packets(ofctrl->tx_counter)
+        && ovs_list_is_empty(&ofctrl->barriers)) {
+        start_dump(ofctrl);
+    }
+
+    for (int i = 0; i < 50; i++) {
+        struct ofpbuf *msg = rconn_recv(ofctrl->rconn);
+        if (!msg) {
+            return;
+        }
+        handle_message(ofctrl, msg);
+        ofpbuf_delete(msg);
+    }
+    poll_immediate_wake();
+}
+
+/* Arranges for poll_block() to wake up when ofctrl_run() has work to do. */
+void
+ofctrl_wait(struct ofctrl *ofctrl)
+{
+    rconn_run_wait(ofctrl->rconn);
+    rconn_recv_wait(ofctrl->rconn);
+    if (ofctrl->need_dump && ofctrl->resync_after) {
+        poll_timer_wait_until(ofctrl->resync_after);
+    }
+}
+
+static void
+queue_msg(struct ofctrl *ofctrl, struct ofpbuf *msg)
+{
+    rconn_send(ofctrl->rconn, msg, ofctrl->tx_counter);
+}
+
+static void
+queue_bundled(struct ofctrl *ofctrl, uint32_t bundle_id,
+              struct ofpbuf *inner)
+{
+    struct ofputil_bundle_add_msg bam = {
+        .bundle_id = bundle_id,
+        .flags = OFPBF_ATOMIC | OFPBF_ORDERED,
+        .msg = inner->data,
+    };
+    queue_msg(ofctrl, ofputil_encode_bundle_add(OFP15_VERSION, &bam));
+    ofpbuf_delete(inner);
+}
+
+static struct ofpbuf *
+encode_flow_mod(const struct lif_flow *flow, int command)
+{
+    struct ofputil_flow_mod fm;
+    enum ofputil_protocol usable;
+    char *s = xasprintf("table=%"PRIu8",priority=%"PRIu16",cookie=%#"PRIx64
+                        "%s%s actions=%s", flow->table_id, flow->priority,
+                        flow->cookie, flow->match[0] ? "," : "",
+                        flow->match, flow->actions);
+    char *error = parse_ofp_flow_mod_str(&fm, s, NULL, NULL, command,
+                                         &usable);
+    /* Every flow was parsed when it was added to its table. */
+    ovs_assert(!error);
+    free(s);
+
+    if (command == OFPFC_DELETE_STRICT) {
+        fm.out_port = OFPP_ANY;
+        fm.out_group = OFPG_ANY;
+    }
+    struct ofpbuf *msg = ofputil_encode_flow_mod(&fm, OFPUTIL_P_OF15_OXM);
+    minimatch_destroy(&fm.match);
+    free(fm.ofpacts);
+    return msg;
+}
+
+static struct ofpbuf *
+encode_group_mod(const struct lif_group *group, int command)
+{
+    struct ofputil_group_mod gm;
+    enum ofputil_protocol usable;
+    char *s = (command == OFPGC15_DELETE
+               ? xasprintf("group_id=%"PRIu32, group->group_id)
+               : xasprintf("group_id=%"PRIu32",%s", group->group_id,
+                           group->spec));
+    char *error = parse_ofp_group_mod_str(&gm, command, s, NULL, NULL,
+                                          &usable);
+    ovs_assert(!error);
+    free(s);
+
+    struct ofpbuf *msg = ofputil_encode_group_mod(OFP15_VERSION, &gm, NULL,
+                                                  -1);
+    ofputil_uninit_group_mod(&gm);
+    return msg;
+}
+
+static struct ofpbuf *
+encode_change(const struct lif_change *c)
+{
+    switch (c->type) {
+    case LIF_CHANGE_GROUP_ADD:
+        return encode_group_mod(c->group, OFPGC15_ADD);
+    case LIF_CHANGE_GROUP_MODIFY:
+        return encode_group_mod(c->group, OFPGC15_MODIFY);
+    case LIF_CHANGE_GROUP_DELETE:
+        return encode_group_mod(c->group, OFPGC15_DELETE);
+    case LIF_CHANGE_FLOW_DELETE:
+        return encode_flow_mod(c->flow, OFPFC_DELETE_STRICT);
+    case LIF_CHANGE_FLOW_ADD:
+        return encode_flow_mod(c->flow, OFPFC_ADD);
+    case LIF_CHANGE_FLOW_MODIFY:
+        return encode_flow_mod(c->flow, OFPFC_MODIFY_STRICT);
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+static void
+queue_barrier(struct ofctrl *ofctrl, int64_t cfg)
+{
+    struct ofpbuf *msg = ofputil_encode_barrier_request(OFP15_VERSION);
+    struct ofctrl_barrier *b = xmalloc(sizeof *b);
+    b->xid = ((struct ofp_header *) msg->data)->xid;
+    b->cfg = cfg;
+    ovs_list_push_back(&ofctrl->barriers, &b->list_node);
+    queue_msg(ofctrl, msg);
+    ofctrl->sent_cfg = MAX(ofctrl->sent_cfg, cfg);
+}
+
+/* Makes the switch's flows and groups equal to 'desired', sending only the
+ * difference from what is installed, as one atomic bundle followed by a
+ * barrier.  'req_cfg' is the configuration number 'desired' was computed
+ * for; it becomes ofctrl_get_cur_cfg() once the switch has acknowledged the
+ * put.
+ *
+ * Returns true if the switch will be up to date once what was sent is
+ * processed, false if nothing could be sent (not connected, an earlier put
+ * still in flight, or a back-off after an error): call again later. */
+bool
+ofctrl_put(struct ofctrl *ofctrl, const struct lif_flow_table *desired,
+           int64_t req_cfg)
+{
+    if (!rconn_is_connected(ofctrl->rconn)
+        || rconn_packet_counter_n_packets(ofctrl->tx_counter)
+        || !ovs_list_is_empty(&ofctrl->barriers)
+        || ofctrl->need_dump || ofctrl->dumps_pending) {
+        return false;
+    }
+
+    bool first = !ofctrl->n_bundles_since_connect;
+    struct lif_changes changes;
+    lif_flow_table_diff(&ofctrl->installed, desired, &changes);
+
+    if (!changes.n) {
+        if (req_cfg > ofctrl->sent_cfg) {
+            queue_barrier(ofctrl, req_cfg);
+        }
+        goto out;
+    }
+
+    uint32_t bundle_id = ofctrl->next_bundle_id++;
+    struct ofputil_bundle_ctrl_msg bc = {
+        .bundle_id = bundle_id,
+        .type = OFPBCT_OPEN_REQUEST,
+        .flags = OFPBF_ATOMIC | OFPBF_ORDERED,
+    };
+    queue_msg(ofctrl, ofputil_encode_bundle_ctrl_request(OFP15_VERSION,
+                                                         &bc));
+    for (size_t i = 0; i < changes.n; i++) {
+        queue_bundled(ofctrl, bundle_id, encode_change(&changes.changes[i]));
+    }
+    bc.type = OFPBCT_COMMIT_REQUEST;
+    queue_msg(ofctrl, ofputil_encode_bundle_ctrl_request(OFP15_VERSION,
+                                                         &bc));
+    queue_barrier(ofctrl, MAX(req_cfg, ofctrl->sent_cfg));
+
+    COVERAGE_INC(ofctrl_bundle);
+    ofctrl->n_bundles++;
+    if (first) {
+        COVERAGE_INC(ofctrl_full_sync);
+        ofctrl->n_full_syncs++;
+        VLOG_INFO("%s: synchronized %"PRIuSIZE" flows and %"PRIuSIZE
+                  " groups with %"PRIuSIZE" changes in one bundle",
+                  ofctrl->bridge, lif_flow_table_n_flows(desired),
+                  hmap_count(&desired->groups), changes.n);
+    } else {
+        VLOG_DBG("%s: sent %"PRIuSIZE" changes in one bundle",
+                 ofctrl->bridge, changes.n);
+    }
+
+    lif_flow_table_clear(&ofctrl->installed);
+    lif_flow_table_clone(&ofctrl->installed, desired);
+    ofctrl->n_bundles_since_connect++;
+
+out:
+    lif_changes_destroy(&changes);
+    return true;
+}
+
+/* Returns true if 'ofctrl' is connected to its switch. */
+bool
+ofctrl_is_connected(const struct ofctrl *ofctrl)
+{
+    return rconn_is_connected(ofctrl->rconn);
+}
+
+/* Returns the highest configuration number whose flows the switch has
+ * acknowledged. */
+int64_t
+ofctrl_get_cur_cfg(const struct ofctrl *ofctrl)
+{
+    return ofctrl->cur_cfg;
+}
+
+/* Returns the name of the bridge 'ofctrl' connects to. */
+const char *
+ofctrl_get_bridge(const struct ofctrl *ofctrl)
+{
+    return ofctrl->bridge;
+}
+
+/* Returns the mirror of what is installed in the switch. */
+const struct lif_flow_table *
+ofctrl_get_installed(const struct ofctrl *ofctrl)
+{
+    return &ofctrl->installed;
+}
+
+/* Appends a one-line description of the connection to 'ds'. */
+void
+ofctrl_format_status(const struct ofctrl *ofctrl, struct ds *ds)
+{
+    ds_put_format(ds, "%s: %s (%s), target %s, %"PRIuSIZE" flows, "
+                  "cur_cfg %"PRId64", %u bundles, %u synchronizations, "
+                  "%u reconnects, %u errors",
+                  ofctrl->bridge,
+                  rconn_is_connected(ofctrl->rconn) ? "connected"
+                  : "not connected", rconn_get_state(ofctrl->rconn),
+                  rconn_get_target(ofctrl->rconn),
+                  lif_flow_table_n_flows(&ofctrl->installed),
+                  ofctrl->cur_cfg, ofctrl->n_bundles, ofctrl->n_full_syncs,
+                  ofctrl->n_reconnects, ofctrl->n_errors);
+}

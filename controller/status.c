@@ -1,0 +1,154 @@
+/* Copyright (c) 2026 The ovs-lif authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "status.h"
+
+#include "lif-idl.h"
+#include "lif-model.h"
+#include "openvswitch/hmap.h"
+#include "flow.h"
+#include "openvswitch/ofp-port.h"
+#include "openvswitch/shash.h"
+#include "packets.h"
+#include "util.h"
+
+static void
+format_mac(const struct eth_addr mac, char s[ETH_ADDR_STRLEN + 1])
+{
+    if (eth_addr_is_zero(mac)) {
+        s[0] = '\0';
+    } else {
+        snprintf(s, ETH_ADDR_STRLEN + 1, ETH_ADDR_FMT, ETH_ADDR_ARGS(mac));
+    }
+}
+
+static void
+write_subif(const struct lifrec_sub_interface *row,
+            const struct lif_subif *subif)
+{
+    char mac[ETH_ADDR_STRLEN + 1];
+    int64_t ofport = ofp_to_u16(subif->ofport);
+    int64_t mtu = subif->mtu;
+
+    lifrec_sub_interface_set_name(row, subif->name);
+    lifrec_sub_interface_set_ofport(row, &ofport,
+                                    subif->ofport != OFPP_NONE);
+    lifrec_sub_interface_set_state(row,
+                                   lif_subif_state_to_string(subif->state));
+    lifrec_sub_interface_set_priority(row, subif->priority);
+    lifrec_sub_interface_set_technology(row, subif->technology);
+    lifrec_sub_interface_set_lladdr_mode(
+        row, lif_lladdr_mode_to_string(subif->lladdr_mode));
+    format_mac(subif->mac, mac);
+    lifrec_sub_interface_set_mac(row, mac);
+    lifrec_sub_interface_set_mtu(row, &mtu, subif->mtu > 0);
+    lifrec_sub_interface_set_carrier(row,
+                                     lif_carrier_to_string(subif->carrier));
+    lifrec_sub_interface_set_errors(
+        row, (const char **) subif->errors.names, subif->errors.n);
+}
+
+static void
+write_lif(struct ovsdb_idl_txn *txn,
+          const struct lifrec_logical_interface *row,
+          const struct lif_logical *lif, bool connected)
+{
+    char mac[ETH_ADDR_STRLEN + 1];
+    int64_t ofport = ofp_to_u16(lif->ofport);
+    int64_t mtu = lif->mtu;
+
+    lifrec_logical_interface_set_name(row, lif->name);
+    lifrec_logical_interface_set_bridge(row, lif->bridge);
+    lifrec_logical_interface_set_ofport(row, &ofport,
+                                        lif->ofport != OFPP_NONE);
+    lifrec_logical_interface_set_lladdr_mode(row, lif->lladdr_mode);
+    format_mac(lif->mac, mac);
+    lifrec_logical_interface_set_mac(row, mac);
+    lifrec_logical_interface_set_mtu(row, &mtu, lif->mtu > 0);
+    lifrec_logical_interface_set_connected(row, connected);
+    lifrec_logical_interface_set_errors(
+        row, (const char **) lif->errors.names, lif->errors.n);
+
+    /* Keep the rows of sub-interfaces that stay, so that their UUIDs are
+     * stable; unreferenced Sub_Interface rows are garbage collected. */
+    struct shash old = SHASH_INITIALIZER(&old);
+    for (size_t i = 0; i < row->n_sub_interfaces; i++) {
+        shash_add_once(&old, row->sub_interfaces[i]->name,
+                       row->sub_interfaces[i]);
+    }
+    struct lifrec_sub_interface **subifs
+        = xmalloc((lif->n_subifs + 1) * sizeof *subifs);
+    for (size_t i = 0; i < lif->n_subifs; i++) {
+        const struct lifrec_sub_interface *sub
+            = shash_find_and_delete(&old, lif->subifs[i].name);
+        if (!sub) {
+            sub = lifrec_sub_interface_insert(txn);
+        }
+        write_subif(sub, &lif->subifs[i]);
+        subifs[i] = CONST_CAST(struct lifrec_sub_interface *, sub);
+    }
+    lifrec_logical_interface_set_sub_interfaces(row, subifs, lif->n_subifs);
+    free(subifs);
+    shash_destroy(&old);
+}
+
+/* Makes the Logical_Interface and Sub_Interface tables in 'lif_idl' reflect
+ * 'model'.  'connected' tells whether lif-controller has an OpenFlow
+ * connection to a bridge.  Only values that change are sent. */
+void
+status_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
+           const struct lif_model *model, status_connected_func *connected,
+           void *aux)
+{
+    if (!txn) {
+        return;
+    }
+
+    struct shash rows = SHASH_INITIALIZER(&rows);
+    const struct lifrec_logical_interface *row;
+    LIFREC_LOGICAL_INTERFACE_FOR_EACH_SAFE (row, lif_idl) {
+        if (!shash_add_once(&rows, row->bridge, row)) {
+            /* Two rows for one bridge: someone else wrote one. */
+            lifrec_logical_interface_delete(row);
+        }
+    }
+
+    const struct lif_logical *lif;
+    HMAP_FOR_EACH (lif, hmap_node, &model->lifs) {
+        row = shash_find_and_delete(&rows, lif->bridge);
+        if (!row) {
+            row = lifrec_logical_interface_insert(txn);
+        }
+        write_lif(txn, row, lif, connected(lif->bridge, aux));
+    }
+
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &rows) {
+        lifrec_logical_interface_delete(node->data);
+    }
+    shash_destroy(&rows);
+}
+
+/* Removes every row lif-controller writes, for a clean exit. */
+void
+status_clear(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl)
+{
+    const struct lifrec_logical_interface *row;
+    LIFREC_LOGICAL_INTERFACE_FOR_EACH_SAFE (row, lif_idl) {
+        lifrec_logical_interface_delete(row);
+    }
+}

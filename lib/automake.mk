@@ -1,0 +1,33 @@
+# liblif: code shared by lif-controller, lif-ctl and the unit tests.
+
+noinst_LTLIBRARIES += lib/liblif.la
+lib_liblif_la_SOURCES = \
+	lib/lif-cookie.c \
+	lib/lif-cookie.h \
+	lib/lif-flow-table.c \
+	lib/lif-flow-table.h \
+	lib/lif-model.c \
+	lib/lif-model.h \
+	lib/lif-pipeline.c \
+	lib/lif-pipeline.h \
+	lib/lif-tables.h \
+	lib/lif-util.c \
+	lib/lif-util.h
+nodist_lib_liblif_la_SOURCES = lib/lif-idl.c lib/lif-idl.h
+lib_liblif_la_LIBADD = $(OVS_LIBDIR)/libopenvswitch.la
+
+OVSIDL_BUILT += lib/lif-idl.c lib/lif-idl.h lib/lif-idl.ovsidl
+BUILT_SOURCES += $(OVSIDL_BUILT)
+CLEANFILES += $(OVSIDL_BUILT)
+EXTRA_DIST += lib/lif-idl.ann
+
+lib/lif-idl.ovsidl: $(srcdir)/ovsdb/lif.ovsschema $(srcdir)/lib/lif-idl.ann
+	$(AM_V_GEN)$(MKDIR_P) lib && \
+	$(OVSDB_IDLC) annotate $(srcdir)/ovsdb/lif.ovsschema \
+		$(srcdir)/lib/lif-idl.ann > $@.tmp && mv $@.tmp $@
+lib/lif-idl.c: lib/lif-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-source lib/lif-idl.ovsidl > $@.tmp && \
+	mv $@.tmp $@
+lib/lif-idl.h: lib/lif-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-header lib/lif-idl.ovsidl > $@.tmp && \
+	mv $@.tmp $@

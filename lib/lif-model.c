@@ -1,0 +1,456 @@
+/* Copyright (c) 2026 The ovs-lif authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "lif-model.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "hash.h"
+#include "flow.h"
+#include "openvswitch/ofp-port.h"
+#include "openvswitch/util.h"
+#include "packets.h"
+#include "sha1.h"
+#include "smap.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+/* Initializes 'model' as empty. */
+void
+lif_model_init(struct lif_model *model)
+{
+    hmap_init(&model->lifs);
+}
+
+/* Frees everything in 'model'. */
+void
+lif_model_destroy(struct lif_model *model)
+{
+    if (model) {
+        struct lif_logical *lif;
+        HMAP_FOR_EACH_POP (lif, hmap_node, &model->lifs) {
+            lif_logical_destroy(lif);
+            free(lif);
+        }
+        hmap_destroy(&model->lifs);
+    }
+}
+
+/* Returns the LIF of 'bridge' in 'model', or NULL. */
+struct lif_logical *
+lif_model_find(const struct lif_model *model, const char *bridge)
+{
+    struct lif_logical *lif;
+    HMAP_FOR_EACH_WITH_HASH (lif, hmap_node, hash_string(bridge, 0),
+                             &model->lifs) {
+        if (!strcmp(lif->bridge, bridge)) {
+            return lif;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the sub-interface of 'lif' named 'name', or NULL. */
+const struct lif_subif *
+lif_logical_find_subif(const struct lif_logical *lif, const char *name)
+{
+    for (size_t i = 0; i < lif->n_subifs; i++) {
+        if (!strcmp(lif->subifs[i].name, name)) {
+            return &lif->subifs[i];
+        }
+    }
+    return NULL;
+}
+
+/* Initializes 'lif' as the LIF 'name' on 'bridge', with no sub-interfaces
+ * and default settings. */
+void
+lif_logical_init(struct lif_logical *lif, const char *name,
+                 const char *bridge)
+{
+    *lif = (struct lif_logical) {
+        .name = xstrdup(name),
+        .bridge = xstrdup(bridge),
+        .ofport = OFPP_NONE,
+        .usable = true,
+        .lladdr_mode = xstrdup("virtual"),
+    };
+    svec_init(&lif->errors);
+}
+
+/* Frees what 'lif' owns (not 'lif' itself). */
+void
+lif_logical_destroy(struct lif_logical *lif)
+{
+    if (lif) {
+        for (size_t i = 0; i < lif->n_subifs; i++) {
+            free(lif->subifs[i].name);
+            free(lif->subifs[i].technology);
+            svec_destroy(&lif->subifs[i].errors);
+        }
+        free(lif->subifs);
+        free(lif->name);
+        free(lif->bridge);
+        free(lif->lladdr_mode);
+        svec_destroy(&lif->errors);
+    }
+}
+
+/* Adds a sub-interface 'name' with default settings to 'lif' and returns it.
+ * The pointer is valid until the next call. */
+struct lif_subif *
+lif_logical_add_subif(struct lif_logical *lif, const char *name)
+{
+    lif->subifs = xrealloc(lif->subifs,
+                           (lif->n_subifs + 1) * sizeof *lif->subifs);
+    struct lif_subif *subif = &lif->subifs[lif->n_subifs++];
+    *subif = (struct lif_subif) {
+        .name = xstrdup(name),
+        .ofport = OFPP_NONE,
+        .priority = LIF_DEFAULT_PRIORITY,
+        .technology = xstrdup(""),
+        .lladdr_mode = LIF_LLADDR_LOGICAL,
+        .carrier = LIF_CARRIER_UNKNOWN,
+        .state = LIF_SUBIF_DOWN,
+    };
+    svec_init(&subif->errors);
+    return subif;
+}
+
+static int
+compare_subifs(const void *a_, const void *b_)
+{
+    const struct lif_subif *a = a_;
+    const struct lif_subif *b = b_;
+    if (a->priority != b->priority) {
+        return a->priority > b->priority ? -1 : 1;
+    }
+    return strcmp(a->name, b->name);
+}
+
+/* Whether 'subif' can carry traffic at all. */
+static bool
+subif_is_usable(const struct lif_subif *subif)
+{
+    return (subif->ofport != OFPP_NONE && subif->link_up
+            && subif->carrier != LIF_CARRIER_DOWN);
+}
+
+/* Completes 'lif' once its sub-interfaces are added: sorts them by
+ * preference, derives each one's state and the LIF's MTU, and resolves a
+ * borrowed link-layer address. */
+void
+lif_logical_finish(struct lif_logical *lif)
+{
+    if (lif->n_subifs) {
+        qsort(lif->subifs, lif->n_subifs, sizeof *lif->subifs,
+              compare_subifs);
+    }
+
+    bool have_active = false;
+    lif->mtu = 0;
+    for (size_t i = 0; i < lif->n_subifs; i++) {
+        struct lif_subif *subif = &lif->subifs[i];
+        if (!subif_is_usable(subif)) {
+            subif->state = LIF_SUBIF_DOWN;
+        } else if (!have_active) {
+            subif->state = LIF_SUBIF_ACTIVE;
+            have_active = true;
+        } else {
+            subif->state = LIF_SUBIF_STANDBY;
+        }
+        if (subif->mtu > 0 && (!lif->mtu || subif->mtu < lif->mtu)) {
+            lif->mtu = subif->mtu;
+        }
+    }
+
+    if (strcmp(lif->lladdr_mode, "virtual")) {
+        const struct lif_subif *owner
+            = lif_logical_find_subif(lif, lif->lladdr_mode);
+        if (!owner) {
+            svec_add_nocopy(&lif->errors, xasprintf(
+                                "lif-lladdr: \"%s\" is not a sub-interface "
+                                "of this LIF; using a virtual link-layer "
+                                "address", lif->lladdr_mode));
+            free(lif->lladdr_mode);
+            lif->lladdr_mode = xstrdup("virtual");
+        } else if (!eth_addr_is_zero(owner->mac)) {
+            lif->mac = owner->mac;
+        }
+    }
+}
+
+/* Stores in 'ea' the virtual link-layer identifier (VLL-ID) of the LIF named
+ * 'lif_name' on the host with 'system_id' (which may be NULL): a locally
+ * administered unicast MAC that stays the same across restarts of the
+ * controller and of the host. */
+void
+lif_vll_id_derive(const char *system_id, const char *lif_name,
+                  struct eth_addr *ea)
+{
+    struct sha1_ctx ctx;
+    uint8_t digest[SHA1_DIGEST_SIZE];
+    static const char tag[] = "ovs-lif vll-id";
+
+    sha1_init(&ctx);
+    sha1_update(&ctx, tag, sizeof tag);
+    if (system_id) {
+        sha1_update(&ctx, system_id, strlen(system_id) + 1);
+    }
+    sha1_update(&ctx, lif_name, strlen(lif_name) + 1);
+    sha1_final(&ctx, digest);
+
+    memcpy(ea->ea, digest, ETH_ADDR_LEN);
+    ea->ea[0] = (ea->ea[0] & ~0x01) | 0x02;     /* Unicast, local. */
+}
+
+/* Returns true if 'iface' is the bridge's own local port. */
+static bool
+iface_is_bridge_local(const struct ovsrec_bridge *br,
+                      const struct ovsrec_interface *iface)
+{
+    return !strcmp(iface->name, br->name);
+}
+
+static bool
+iface_is_logical(const struct ovsrec_interface *iface)
+{
+    const char *role = smap_get(&iface->external_ids, "lif-role");
+    return role && !strcmp(role, "logical");
+}
+
+static ofp_port_t
+iface_ofport(const struct ovsrec_interface *iface)
+{
+    if (iface->n_ofport && iface->ofport[0] > 0
+        && iface->ofport[0] < ofp_to_u16(OFPP_MAX)) {
+        return u16_to_ofp(iface->ofport[0]);
+    }
+    return OFPP_NONE;
+}
+
+static void
+parse_subif_keys(const struct ovsrec_interface *iface,
+                 struct lif_subif *subif)
+{
+    const struct smap *ids = &iface->external_ids;
+
+    const char *prio = smap_get(ids, "lif-priority");
+    if (prio) {
+        int value;
+        if (str_to_int(prio, 10, &value) && value >= 0 && value <= 65535) {
+            subif->priority = value;
+        } else {
+            svec_add_nocopy(&subif->errors, xasprintf(
+                                "lif-priority: \"%s\" is not an integer "
+                                "between 0 and 65535; using %d", prio,
+                                LIF_DEFAULT_PRIORITY));
+        }
+    }
+
+    const char *tech = smap_get(ids, "lif-technology");
+    if (tech) {
+        free(subif->technology);
+        subif->technology = xstrdup(tech);
+    }
+
+    const char *lladdr = smap_get(ids, "lif-lladdr");
+    if (lladdr) {
+        if (!strcmp(lladdr, "own")) {
+            subif->lladdr_mode = LIF_LLADDR_OWN;
+        } else if (strcmp(lladdr, "logical")) {
+            svec_add_nocopy(&subif->errors, xasprintf(
+                                "lif-lladdr: \"%s\" is neither \"logical\" "
+                                "nor \"own\"; using \"logical\"", lladdr));
+        }
+    }
+
+    const char *role = smap_get(ids, "lif-role");
+    if (role) {
+        svec_add_nocopy(&subif->errors, xasprintf(
+                            "lif-role: \"%s\" is not a role a sub-interface "
+                            "can have (only the LIF has lif-role=logical); "
+                            "ignored", role));
+    }
+
+    if (iface->mac_in_use) {
+        eth_addr_from_string(iface->mac_in_use, &subif->mac);
+    }
+    if (iface->n_mtu && iface->mtu[0] > 0) {
+        subif->mtu = iface->mtu[0];
+    }
+    subif->ofport = iface_ofport(iface);
+    subif->link_up = ((!iface->admin_state
+                       || !strcmp(iface->admin_state, "up"))
+                      && iface->link_state
+                      && !strcmp(iface->link_state, "up"));
+}
+
+static void
+parse_lif_keys(const struct ovsrec_interface *iface, const char *system_id,
+               struct lif_logical *lif)
+{
+    const struct smap *ids = &iface->external_ids;
+
+    lif->uuid = iface->header_.uuid;
+    lif->ofport = iface_ofport(iface);
+
+    lif_vll_id_derive(system_id, iface->name, &lif->mac);
+    const char *vll_id = smap_get(ids, "lif-vll-id");
+    if (vll_id) {
+        struct eth_addr ea;
+        if (eth_addr_from_string(vll_id, &ea) && !eth_addr_is_zero(ea)
+            && !eth_addr_is_multicast(ea)) {
+            lif->mac = ea;
+        } else {
+            svec_add_nocopy(&lif->errors, xasprintf(
+                                "lif-vll-id: \"%s\" is not a unicast MAC "
+                                "address; using "ETH_ADDR_FMT, vll_id,
+                                ETH_ADDR_ARGS(lif->mac)));
+        }
+    }
+
+    const char *lladdr = smap_get(ids, "lif-lladdr");
+    if (lladdr && lladdr[0]) {
+        free(lif->lladdr_mode);
+        lif->lladdr_mode = xstrdup(lladdr);
+    }
+
+    if (strcmp(iface->type, "internal")) {
+        svec_add_nocopy(&lif->errors, xasprintf(
+                            "interface %s has lif-role=logical but type "
+                            "\"%s\": a LIF must be an internal interface; "
+                            "bridge %s is left without LIF flows",
+                            iface->name, iface->type[0] ? iface->type
+                            : "system", lif->bridge));
+        lif->usable = false;
+    }
+}
+
+static void
+build_bridge(const struct ovsrec_bridge *br, const char *system_id,
+             const struct simap *carriers, struct lif_model *model)
+{
+    /* Find the LIF: the internal interface with lif-role=logical.  With
+     * several, the one with the lowest name wins, so the choice does not
+     * depend on database order. */
+    const struct ovsrec_interface *lif_iface = NULL;
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+        for (size_t j = 0; j < port->n_interfaces; j++) {
+            const struct ovsrec_interface *iface = port->interfaces[j];
+            if (iface_is_logical(iface)
+                && (!lif_iface || strcmp(iface->name, lif_iface->name) < 0)) {
+                lif_iface = iface;
+            }
+        }
+    }
+    if (!lif_iface) {
+        return;
+    }
+
+    struct lif_logical *lif = xmalloc(sizeof *lif);
+    lif_logical_init(lif, lif_iface->name, br->name);
+    lif->bridge_uuid = br->header_.uuid;
+    hmap_insert(&model->lifs, &lif->hmap_node, hash_string(br->name, 0));
+    parse_lif_keys(lif_iface, system_id, lif);
+
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+        for (size_t j = 0; j < port->n_interfaces; j++) {
+            const struct ovsrec_interface *iface = port->interfaces[j];
+            if (iface == lif_iface || iface_is_bridge_local(br, iface)) {
+                continue;
+            }
+            if (iface_is_logical(iface)) {
+                svec_add_nocopy(&lif->errors, xasprintf(
+                                    "interface %s also has lif-role=logical, "
+                                    "but bridge %s already has LIF %s (one "
+                                    "LIF per bridge): %s is ignored",
+                                    iface->name, br->name, lif->name,
+                                    iface->name));
+                continue;
+            }
+
+            struct lif_subif *subif = lif_logical_add_subif(lif, iface->name);
+            subif->uuid = iface->header_.uuid;
+            parse_subif_keys(iface, subif);
+            const struct simap_node *c = simap_find(carriers, iface->name);
+            if (c) {
+                subif->carrier = c->data;
+            }
+        }
+    }
+    svec_sort(&lif->errors);
+    lif_logical_finish(lif);
+}
+
+/* Computes into 'model' (which must be initialized and empty) every LIF that
+ * 'ovs_idl', a replica of the Open_vSwitch database, describes.  'carriers'
+ * maps device names to the "enum lif_carrier" the carrier poller sees.
+ * Reads nothing else and changes nothing. */
+void
+lif_model_build(struct ovsdb_idl *ovs_idl, const struct simap *carriers,
+                struct lif_model *model)
+{
+    const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(ovs_idl);
+    const char *system_id = cfg ? smap_get(&cfg->external_ids, "system-id")
+                                : NULL;
+
+    const struct ovsrec_bridge *br;
+    OVSREC_BRIDGE_FOR_EACH (br, ovs_idl) {
+        build_bridge(br, system_id, carriers, model);
+    }
+}
+
+/* Returns a string for 'carrier'. */
+const char *
+lif_carrier_to_string(enum lif_carrier carrier)
+{
+    switch (carrier) {
+    case LIF_CARRIER_UP:
+        return "up";
+    case LIF_CARRIER_DOWN:
+        return "down";
+    case LIF_CARRIER_UNKNOWN:
+    default:
+        return "unknown";
+    }
+}
+
+/* Returns a string for 'state', as in the Sub_Interface "state" column. */
+const char *
+lif_subif_state_to_string(enum lif_subif_state state)
+{
+    switch (state) {
+    case LIF_SUBIF_ACTIVE:
+        return "active";
+    case LIF_SUBIF_STANDBY:
+        return "standby";
+    case LIF_SUBIF_DOWN:
+    default:
+        return "down";
+    }
+}
+
+/* Returns a string for 'mode', as in external_ids:lif-lladdr. */
+const char *
+lif_lladdr_mode_to_string(enum lif_lladdr_mode mode)
+{
+    return mode == LIF_LLADDR_OWN ? "own" : "logical";
+}
