@@ -22,42 +22,21 @@
 #include "lif-model.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
-#include "sha1.h"
 #include "smap.h"
 #include "util.h"
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(bridge_settings);
 
-/* Registers the Open_vSwitch columns this module writes. */
+/* Registers the Open_vSwitch columns this module reads and writes. */
 void
 bridge_settings_register_columns(struct ovsdb_idl *ovs_idl)
 {
     ovsdb_idl_add_column(ovs_idl, &ovsrec_bridge_col_fail_mode);
     ovsdb_idl_add_column(ovs_idl, &ovsrec_bridge_col_other_config);
+    ovsdb_idl_add_column(ovs_idl, &ovsrec_bridge_col_datapath_id);
     ovsdb_idl_add_column(ovs_idl, &ovsrec_interface_col_mac);
     ovsdb_idl_add_column(ovs_idl, &ovsrec_interface_col_mtu_request);
-}
-
-/* Stores in 'dpid' the datapath-id (16 hex digits and a null) that
- * lif-controller gives 'bridge'. */
-void
-bridge_settings_datapath_id(const char *bridge, char dpid[17])
-{
-    static const char tag[] = "ovs-lif datapath-id";
-    uint8_t digest[SHA1_DIGEST_SIZE];
-    struct sha1_ctx ctx;
-
-    sha1_init(&ctx);
-    sha1_update(&ctx, tag, sizeof tag);
-    sha1_update(&ctx, bridge, strlen(bridge));
-    sha1_final(&ctx, digest);
-
-    /* A locally administered, unicast "MAC" in the low 48 bits. */
-    digest[2] = (digest[2] & ~0x01) | 0x02;
-    for (int i = 0; i < 8; i++) {
-        snprintf(&dpid[i * 2], 3, "%02x", digest[i]);
-    }
 }
 
 static void
@@ -94,7 +73,7 @@ bridge_settings_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *ovs_idl,
             ovsrec_bridge_set_fail_mode(br, "secure");
         }
         char dpid[17];
-        bridge_settings_datapath_id(br->name, dpid);
+        lif_datapath_id_derive(br->name, dpid);
         set_other_config(br, "datapath-id", dpid);
         set_other_config(br, "disable-in-band", "true");
 

@@ -32,6 +32,5 @@ struct ovsdb_idl_txn;
 void bridge_settings_run(struct ovsdb_idl_txn *, struct ovsdb_idl *ovs_idl,
                          const struct lif_model *);
 void bridge_settings_register_columns(struct ovsdb_idl *ovs_idl);
-void bridge_settings_datapath_id(const char *bridge, char dpid[17]);
 
 #endif /* bridge-settings.h */

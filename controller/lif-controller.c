@@ -197,6 +197,11 @@ recompute(struct controller *ctl)
         }
 
         struct lif_bridge *br = find_bridge(ctl, lif->bridge);
+        if (!br && !lif->bridge_ready) {
+            /* Connect only once ovs-vswitchd runs the bridge with its final
+             * datapath-id: changing it drops every OpenFlow connection. */
+            continue;
+        }
         if (!br) {
             VLOG_INFO("%s: LIF bridge with LIF %s", lif->bridge, lif->name);
             br = xzalloc(sizeof *br);

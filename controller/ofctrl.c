@@ -370,22 +370,34 @@ queue_bundled(struct ofctrl *ofctrl, uint32_t bundle_id,
 static struct ofpbuf *
 encode_flow_mod(const struct lif_flow *flow, int command)
 {
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
     struct ofputil_flow_mod fm;
     enum ofputil_protocol usable;
-    char *s = xasprintf("table=%"PRIu8",priority=%"PRIu16",cookie=%#"PRIx64
-                        "%s%s actions=%s", flow->table_id, flow->priority,
-                        flow->cookie, flow->match[0] ? "," : "",
-                        flow->match, flow->actions);
-    char *error = parse_ofp_flow_mod_str(&fm, s, NULL, NULL, command,
-                                         &usable);
-    /* Every flow was parsed when it was added to its table. */
-    ovs_assert(!error);
-    free(s);
+    char *s;
 
     if (command == OFPFC_DELETE_STRICT) {
-        fm.out_port = OFPP_ANY;
-        fm.out_group = OFPG_ANY;
+        /* A delete names the flow by its identity alone. */
+        s = xasprintf("table=%"PRIu8",priority=%"PRIu16"%s%s",
+                      flow->table_id, flow->priority,
+                      flow->match[0] ? "," : "", flow->match);
+    } else {
+        s = xasprintf("table=%"PRIu8",priority=%"PRIu16",cookie=%#"PRIx64
+                      "%s%s actions=%s", flow->table_id, flow->priority,
+                      flow->cookie, flow->match[0] ? "," : "",
+                      flow->match, flow->actions);
     }
+    char *error = parse_ofp_flow_mod_str(&fm, s, NULL, NULL, command,
+                                         &usable);
+    if (error) {
+        /* Every flow was parsed when it was added to its table, so this
+         * is a bug; skip the flow rather than the whole bundle. */
+        VLOG_ERR_RL(&rl, "cannot encode \"%s\": %s", s, error);
+        free(error);
+        free(s);
+        return NULL;
+    }
+    free(s);
+
     struct ofpbuf *msg = ofputil_encode_flow_mod(&fm, OFPUTIL_P_OF15_OXM);
     minimatch_destroy(&fm.match);
     free(fm.ofpacts);
@@ -403,7 +415,13 @@ encode_group_mod(const struct lif_group *group, int command)
                            group->spec));
     char *error = parse_ofp_group_mod_str(&gm, command, s, NULL, NULL,
                                           &usable);
-    ovs_assert(!error);
+    if (error) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+        VLOG_ERR_RL(&rl, "cannot encode \"%s\": %s", s, error);
+        free(error);
+        free(s);
+        return NULL;
+    }
     free(s);
 
     struct ofpbuf *msg = ofputil_encode_group_mod(OFP15_VERSION, &gm, NULL,
@@ -485,7 +503,10 @@ ofctrl_put(struct ofctrl *ofctrl, const struct lif_flow_table *desired,
     queue_msg(ofctrl, ofputil_encode_bundle_ctrl_request(OFP15_VERSION,
                                                          &bc));
     for (size_t i = 0; i < changes.n; i++) {
-        queue_bundled(ofctrl, bundle_id, encode_change(&changes.changes[i]));
+        struct ofpbuf *msg = encode_change(&changes.changes[i]);
+        if (msg) {
+            queue_bundled(ofctrl, bundle_id, msg);
+        }
     }
     bc.type = OFPBCT_COMMIT_REQUEST;
     queue_msg(ofctrl, ofputil_encode_bundle_ctrl_request(OFP15_VERSION,

@@ -195,6 +195,28 @@ lif_logical_finish(struct lif_logical *lif)
     }
 }
 
+/* Stores in 'dpid' the datapath-id (16 hex digits and a null) that
+ * lif-controller gives 'bridge': fixed, so that adding a port never changes
+ * it (a change reconnects every OpenFlow connection to the bridge). */
+void
+lif_datapath_id_derive(const char *bridge, char dpid[17])
+{
+    static const char tag[] = "ovs-lif datapath-id";
+    uint8_t digest[SHA1_DIGEST_SIZE];
+    struct sha1_ctx ctx;
+
+    sha1_init(&ctx);
+    sha1_update(&ctx, tag, sizeof tag);
+    sha1_update(&ctx, bridge, strlen(bridge));
+    sha1_final(&ctx, digest);
+
+    /* A locally administered, unicast "MAC" in the low 48 bits. */
+    digest[2] = (digest[2] & ~0x01) | 0x02;
+    for (int i = 0; i < 8; i++) {
+        snprintf(&dpid[i * 2], 3, "%02x", digest[i]);
+    }
+}
+
 /* Stores in 'ea' the virtual link-layer identifier (VLL-ID) of the LIF named
  * 'lif_name' on the host with 'system_id' (which may be NULL): a locally
  * administered unicast MAC that stays the same across restarts of the
@@ -369,6 +391,11 @@ build_bridge(const struct ovsrec_bridge *br, const char *system_id,
     lif->bridge_uuid = br->header_.uuid;
     hmap_insert(&model->lifs, &lif->hmap_node, hash_string(br->name, 0));
     parse_lif_keys(lif_iface, system_id, lif);
+
+    char dpid[17];
+    lif_datapath_id_derive(br->name, dpid);
+    lif->bridge_ready = (br->fail_mode && !strcmp(br->fail_mode, "secure")
+                         && br->datapath_id && !strcmp(br->datapath_id, dpid));
 
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct ovsrec_port *port = br->ports[i];

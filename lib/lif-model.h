@@ -83,6 +83,9 @@ struct lif_logical {
     ofp_port_t ofport;          /* OFPP_NONE until assigned. */
     bool usable;                /* False if a configuration error leaves
                                  * the bridge without a data plane. */
+    bool bridge_ready;          /* ovs-vswitchd runs the bridge with the
+                                 * settings lif-controller needs (secure
+                                 * fail mode, fixed datapath-id). */
     char *lladdr_mode;          /* "virtual" or a sub-interface name. */
     struct eth_addr mac;        /* Link-layer address the LIF uses. */
     int mtu;                    /* Lowest sub-interface MTU, 0 if none. */
@@ -113,6 +116,7 @@ struct lif_subif *lif_logical_add_subif(struct lif_logical *,
                                         const char *name);
 void lif_logical_finish(struct lif_logical *);
 
+void lif_datapath_id_derive(const char *bridge, char dpid[17]);
 void lif_vll_id_derive(const char *system_id, const char *lif_name,
                        struct eth_addr *);
 

@@ -37,10 +37,10 @@
 #include "db-ctl-base.h"
 #include "fatal-signal.h"
 #include "lif-idl.h"
+#include "lif-util.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
-#include "openvswitch/version.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-data.h"
 #include "ovsdb-idl.h"
@@ -100,7 +100,7 @@ main(int argc, char *argv[])
     unsigned int seqno;
     size_t n_commands;
 
-    ovs_set_program_name(argv[0], PACKAGE_VERSION);
+    lif_set_program_name(argv[0]);
     fatal_ignore_sigpipe();
     vlog_set_levels(NULL, VLF_CONSOLE, VLL_WARN);
     vlog_set_levels_from_string_assert("reconnect:warn");
@@ -271,9 +271,7 @@ parse_options(int argc, char *argv[], struct shash *local_options)
             usage();
 
         case 'V':
-            printf("%s (%s) %s\n", program_name, PACKAGE_NAME,
-                   PACKAGE_VERSION);
-            printf("Open vSwitch Library %s\n", OVS_PACKAGE_VERSION);
+            lif_print_version();
             printf("DB Schema %s\n", lifrec_get_db_version());
             exit(EXIT_SUCCESS);
 

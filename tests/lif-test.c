@@ -1,0 +1,225 @@
+/* Copyright (c) 2026 The ovs-lif authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command-line.h"
+#include "flow.h"
+#include "lif-cookie.h"
+#include "lif-flow-table.h"
+#include "lif-model.h"
+#include "lif-pipeline.h"
+#include "lif-util.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofp-port.h"
+#include "packets.h"
+#include "svec.h"
+#include "util.h"
+#include "uuid.h"
+
+/* Unit tests for ovs-lif's pure functions, run from tests/lif-unit.at:
+ * "lif-test COMMAND ARGS..." prints what the function computes. */
+
+/* Reads flows "TABLE PRIORITY COOKIE MATCH ACTIONS" (MATCH "-" for none)
+ * and groups "group ID SPEC" from 'file' into 'table'. */
+static void
+read_table(const char *file, struct lif_flow_table *table)
+{
+    FILE *stream = fopen(file, "r");
+    if (!stream) {
+        ovs_fatal(errno, "%s: open failed", file);
+    }
+    char line[1024];
+    while (fgets(line, sizeof line, stream)) {
+        char a[256], b[256], c[256], d[512], e[512];
+        int n = sscanf(line, "%255s %255s %255s %511s %511s", a, b, c, d, e);
+        char *error = NULL;
+        if (n == 3 && !strcmp(a, "group")) {
+            error = lif_flow_table_add_group(table, atoi(b), c);
+        } else if (n == 5) {
+            error = lif_flow_table_add_flow(table, atoi(a), atoi(b),
+                                            strtoull(c, NULL, 0),
+                                            strcmp(d, "-") ? d : "", e);
+        } else if (n > 0) {
+            ovs_fatal(0, "%s: bad line: %s", file, line);
+        }
+        if (error) {
+            printf("error: %s\n", error);
+            free(error);
+        }
+    }
+    fclose(stream);
+}
+
+/* "diff INSTALLED DESIRED": prints the changes, in bundle order. */
+static void
+test_diff(struct ovs_cmdl_context *ctx)
+{
+    struct lif_flow_table installed, desired;
+    lif_flow_table_init(&installed);
+    lif_flow_table_init(&desired);
+    read_table(ctx->argv[1], &installed);
+    read_table(ctx->argv[2], &desired);
+
+    struct lif_changes changes;
+    lif_flow_table_diff(&installed, &desired, &changes);
+
+    struct svec lines = SVEC_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < changes.n; i++) {
+        const struct lif_change *c = &changes.changes[i];
+        struct ds s = DS_EMPTY_INITIALIZER;
+        ds_put_format(&s, "%d %s ", (int) c->type,
+                      lif_change_type_name(c->type));
+        if (c->flow) {
+            lif_flow_format(c->flow, &s);
+        } else {
+            lif_group_format(c->group, &s);
+        }
+        svec_add_nocopy(&lines, ds_steal_cstr(&s));
+    }
+    /* The diff's order within one kind of change is unspecified. */
+    svec_sort(&lines);
+    for (size_t i = 0; i < lines.n; i++) {
+        puts(strchr(lines.names[i], ' ') + 1);
+    }
+    printf("equal: %s\n",
+           lif_flow_table_equal(&installed, &desired) ? "yes" : "no");
+
+    svec_destroy(&lines);
+    lif_changes_destroy(&changes);
+    lif_flow_table_destroy(&installed);
+    lif_flow_table_destroy(&desired);
+}
+
+/* "canonical MATCH ACTIONS": prints a flow as stored. */
+static void
+test_canonical(struct ovs_cmdl_context *ctx)
+{
+    struct lif_flow_table table;
+    lif_flow_table_init(&table);
+    char *error = lif_flow_table_add_flow(&table, 0, 100, 0, ctx->argv[1],
+                                          ctx->argv[2]);
+    if (error) {
+        printf("error: %s\n", error);
+        free(error);
+    } else {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        lif_flow_table_format(&table, &s);
+        fputs(ds_cstr(&s), stdout);
+        ds_destroy(&s);
+    }
+    lif_flow_table_destroy(&table);
+}
+
+/* "pipeline [NAME:OFPORT:PRIORITY:LINK:CARRIER]...": builds a LIF with
+ * ofport 1 and the given sub-interfaces (OFPORT 0 for none, LINK up|down,
+ * CARRIER up|down|unknown) and prints its states and flows. */
+static void
+test_pipeline(struct ovs_cmdl_context *ctx)
+{
+    struct lif_logical lif;
+    lif_logical_init(&lif, "lif0", "br0");
+    lif.ofport = u16_to_ofp(1);
+    uuid_zero(&lif.uuid);
+    lif.uuid.parts[0] = 0xabcd;
+
+    for (int i = 1; i < ctx->argc; i++) {
+        char name[64], link[16], carrier[16];
+        int ofport, priority;
+        if (sscanf(ctx->argv[i], "%63[^:]:%d:%d:%15[^:]:%15s", name,
+                   &ofport, &priority, link, carrier) != 5) {
+            ovs_fatal(0, "bad sub-interface %s", ctx->argv[i]);
+        }
+        struct lif_subif *s = lif_logical_add_subif(&lif, name);
+        s->ofport = ofport ? u16_to_ofp(ofport) : OFPP_NONE;
+        s->priority = priority;
+        s->link_up = !strcmp(link, "up");
+        s->carrier = (!strcmp(carrier, "up") ? LIF_CARRIER_UP
+                      : !strcmp(carrier, "down") ? LIF_CARRIER_DOWN
+                      : LIF_CARRIER_UNKNOWN);
+        s->uuid.parts[0] = i;
+        s->mtu = 1500 - i * 10;
+    }
+    lif_logical_finish(&lif);
+
+    printf("mtu %d\n", lif.mtu);
+    for (size_t i = 0; i < lif.n_subifs; i++) {
+        printf("%s %s\n", lif.subifs[i].name,
+               lif_subif_state_to_string(lif.subifs[i].state));
+    }
+
+    struct lif_flow_table table;
+    struct svec errors = SVEC_EMPTY_INITIALIZER;
+    lif_flow_table_init(&table);
+    lif_pipeline_build(&lif, &table, &errors);
+    for (size_t i = 0; i < errors.n; i++) {
+        printf("error: %s\n", errors.names[i]);
+    }
+    struct ds s = DS_EMPTY_INITIALIZER;
+    lif_flow_table_format(&table, &s);
+    fputs(ds_cstr(&s), stdout);
+
+    ds_destroy(&s);
+    svec_destroy(&errors);
+    lif_flow_table_destroy(&table);
+    lif_logical_destroy(&lif);
+}
+
+/* "vll-id SYSTEM-ID NAME": prints the derived VLL-ID ("-" for no
+ * system-id). */
+static void
+test_vll_id(struct ovs_cmdl_context *ctx)
+{
+    struct eth_addr ea;
+    lif_vll_id_derive(strcmp(ctx->argv[1], "-") ? ctx->argv[1] : NULL,
+                      ctx->argv[2], &ea);
+    printf(ETH_ADDR_FMT" %s %s\n", ETH_ADDR_ARGS(ea),
+           eth_addr_is_multicast(ea) ? "multicast" : "unicast",
+           ea.ea[0] & 0x02 ? "local" : "global");
+}
+
+/* "cookie CATEGORY UUID-PART": prints a cookie and its category's name. */
+static void
+test_cookie(struct ovs_cmdl_context *ctx)
+{
+    struct uuid uuid;
+    uuid_zero(&uuid);
+    uuid.parts[0] = strtoul(ctx->argv[2], NULL, 0);
+    uint64_t cookie = lif_cookie(atoi(ctx->argv[1]), &uuid);
+    printf("%#"PRIx64" %s\n", cookie, lif_cookie_category_name(cookie));
+}
+
+static const struct ovs_cmdl_command commands[] = {
+    {"diff", "INSTALLED DESIRED", 2, 2, test_diff, OVS_RO},
+    {"canonical", "MATCH ACTIONS", 2, 2, test_canonical, OVS_RO},
+    {"pipeline", "[SUBIF]...", 0, INT_MAX, test_pipeline, OVS_RO},
+    {"vll-id", "SYSTEM-ID NAME", 2, 2, test_vll_id, OVS_RO},
+    {"cookie", "CATEGORY UUID-PART", 2, 2, test_cookie, OVS_RO},
+    {NULL, NULL, 0, 0, NULL, OVS_RO},
+};
+
+int
+main(int argc, char *argv[])
+{
+    lif_set_program_name(argv[0]);
+    struct ovs_cmdl_context ctx = { .argc = argc - 1, .argv = argv + 1 };
+    ovs_cmdl_run_command(&ctx, commands);
+    return 0;
+}
