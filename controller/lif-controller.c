@@ -251,7 +251,13 @@ update_cur_cfg(struct controller *ctl, struct ovsdb_idl_txn *lif_txn)
 {
     const struct lifrec_lif_global *global
         = lifrec_lif_global_first(ctl->lif_loop.idl);
-    if (!lif_txn || !global) {
+    if (!lif_txn) {
+        return;
+    }
+    if (!global) {
+        /* Create the row here rather than in each "lif-ctl --wait", where
+         * two could race to insert it. */
+        lifrec_lif_global_insert(lif_txn);
         return;
     }
 

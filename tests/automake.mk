@@ -45,6 +45,6 @@ $(srcdir)/tests/package.m4: $(top_srcdir)/configure.ac
 check-integration: all
 	LIF_BUILDDIR='$(abs_builddir)' LIF_SRCDIR='$(abs_srcdir)' \
 	OVS_BUILDDIR='$(OVS_BUILDDIR)' \
-	/usr/bin/python3 -m pytest -v -p no:cacheprovider \
+	/usr/bin/python3 -m pytest -v -s -p no:cacheprovider \
 		$(srcdir)/tests/integration $(PYTESTFLAGS)
 .PHONY: check-integration

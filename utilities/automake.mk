@@ -3,6 +3,7 @@
 bin_PROGRAMS += utilities/lif-ctl
 utilities_lif_ctl_SOURCES = utilities/lif-ctl.c
 utilities_lif_ctl_LDADD = lib/liblif.la $(OVS_LIBDIR)/libopenvswitch.la
+utilities/lif-ctl.$(OBJEXT): lib/lif-idl.h
 
 man_MANS += utilities/lif-ctl.8
 CLEANFILES += utilities/lif-ctl.8
