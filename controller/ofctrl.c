@@ -22,6 +22,7 @@
 #include "coverage.h"
 #include "byte-order.h"
 #include "dirs.h"
+#include "lif-cookie.h"
 #include "lif-flow-table.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
@@ -195,6 +196,10 @@ handle_flow_stats_reply(struct ofctrl *ofctrl, const struct ofpbuf *msg)
                 schedule_resync(ofctrl, true);
             }
             break;
+        }
+        if (ntohll(fs.cookie) >> 56 == LIF_COOKIE_LEARNED) {
+            /* Learned by the data plane, not lif-controller's to manage. */
+            continue;
         }
         lif_flow_table_add_parsed(&ofctrl->installed, fs.table_id,
                                   fs.priority, ntohll(fs.cookie), &fs.match,

@@ -28,7 +28,10 @@ struct uuid;
     LIF_COOKIE_CATEGORY(CLASSIFY, 0x01, "classify")               \
     LIF_COOKIE_CATEGORY(LIF_DEFAULT, 0x02, "lif-default-path")    \
     LIF_COOKIE_CATEGORY(SUBIF_IN, 0x03, "subif-ingress")          \
-    LIF_COOKIE_CATEGORY(DROP, 0x04, "drop")
+    LIF_COOKIE_CATEGORY(DROP, 0x04, "drop")                       \
+    LIF_COOKIE_CATEGORY(ND, 0x05, "nd-arp")                       \
+    LIF_COOKIE_CATEGORY(LLADDR, 0x06, "lladdr-rewrite")           \
+    LIF_COOKIE_CATEGORY(LEARNED, 0x07, "learned-neighbor")
 
 /* Cookie categories. */
 enum lif_cookie_category {

@@ -24,73 +24,290 @@
 #include "openvswitch/dynamic-string.h"
 #include "flow.h"
 #include "openvswitch/ofp-port.h"
+#include "packets.h"
 #include "svec.h"
 #include "util.h"
 
-/* Adds a flow, with printf-style 'match_fmt', to 'out'.  Records an error
- * in 'errors' if the flow does not parse. */
-static void OVS_PRINTF_FORMAT(6, 8)
+/* Adds a flow to 'out'.  Records an error in 'errors' if the flow does not
+ * parse (a bug in this file). */
+static void
 add_flow(struct lif_flow_table *out, struct svec *errors, uint8_t table_id,
-         uint16_t priority, uint64_t cookie, const char *match_fmt,
-         const char *actions, ...)
+         uint16_t priority, uint64_t cookie, const char *match,
+         const char *actions)
 {
-    va_list args;
-    va_start(args, actions);
-    char *match = xvasprintf(match_fmt, args);
-    va_end(args);
-
     char *error = lif_flow_table_add_flow(out, table_id, priority, cookie,
                                           match, actions);
     if (error) {
         svec_add_nocopy(errors, error);
     }
-    free(match);
 }
 
-/* Adds to 'out' a priority-0 flow in 'table_id' that matches everything. */
+/* Like add_flow(), but 'match' and 'actions' are malloc()'d and freed. */
 static void
-add_catchall_flow(struct lif_flow_table *out, struct svec *errors,
-                  uint8_t table_id, uint64_t cookie, const char *actions)
+add_flow_nocopy(struct lif_flow_table *out, struct svec *errors,
+                uint8_t table_id, uint16_t priority, uint64_t cookie,
+                char *match, char *actions)
 {
-    char *error = lif_flow_table_add_flow(out, table_id, LIF_PRIO_DROP,
-                                          cookie, "", actions);
+    add_flow(out, errors, table_id, priority, cookie, match, actions);
+    free(match);
+    free(actions);
+}
+
+static void
+add_group(struct lif_flow_table *out, struct svec *errors, uint32_t group_id,
+          const struct ds *spec)
+{
+    char *error = lif_flow_table_add_group(out, group_id, ds_cstr_ro(spec));
     if (error) {
         svec_add_nocopy(errors, error);
     }
 }
 
-/* The fast-failover group that is the LIF's default path: a bucket per
- * sub-interface that can carry traffic, most preferred first.  ovs-vswitchd
- * uses the first bucket whose watch_port is live, so a link that goes down
- * is skipped in the data plane, without the controller.  Sub-interfaces
- * that the carrier poller saw go down are left out as well: the kernel may
- * tell ovs-vswitchd about them up to a second later. */
-static void
-build_default_path(const struct lif_logical *lif,
-                   struct lif_flow_table *out, struct svec *errors)
+static uint16_t
+port(ofp_port_t ofport)
 {
-    struct ds spec = DS_EMPTY_INITIALIZER;
-    ds_put_cstr(&spec, "type=ff");
+    return ofp_to_u16(ofport);
+}
+
+/* Whether 'subif' may appear in a group at all: attached, and not seen dead
+ * by the carrier poller (the kernel may tell ovs-vswitchd up to a second
+ * later). */
+static bool
+subif_in_groups(const struct lif_subif *subif)
+{
+    return subif->ofport != OFPP_NONE && subif->carrier != LIF_CARRIER_DOWN;
+}
+
+/* Whether 'subif' is up now, for groups without liveness checks. */
+static bool
+subif_is_up(const struct lif_subif *subif)
+{
+    return subif_in_groups(subif) && subif->link_up;
+}
+
+/* Actions that send a packet to 'subif' through LIF_T_TO_SUBIF, where its
+ * link-layer identity is applied. */
+static void
+put_to_subif(struct ds *ds, const struct lif_subif *subif)
+{
+    ds_put_format(ds, "load:%"PRIu16"->"LIF_REG_SUBIF",resubmit(,%d)",
+                  port(subif->ofport), LIF_T_TO_SUBIF);
+}
+
+/* The two groups.
+ *
+ * LIF_GROUP_DEFAULT_PATH is a fast-failover group with a bucket per
+ * sub-interface, most preferred first.  ovs-vswitchd uses the first bucket
+ * whose watch_port is live, so a link that goes down is skipped in the data
+ * plane, without the controller.
+ *
+ * LIF_GROUP_ND_ALL replicates to every sub-interface that is up: link-local
+ * multicast ND and broadcast ARP from the host (RFC 7847 section 5.5). */
+static void
+build_groups(const struct lif_logical *lif, struct lif_flow_table *out,
+             struct svec *errors)
+{
+    struct ds ff = DS_EMPTY_INITIALIZER;
+    struct ds all = DS_EMPTY_INITIALIZER;
+
+    ds_put_cstr(&ff, "type=ff");
+    ds_put_cstr(&all, "type=all");
+    for (size_t i = 0; i < lif->n_subifs; i++) {
+        const struct lif_subif *subif = &lif->subifs[i];
+        if (subif_in_groups(subif)) {
+            ds_put_format(&ff, ",bucket=watch_port:%"PRIu16",actions=",
+                          port(subif->ofport));
+            put_to_subif(&ff, subif);
+        }
+        if (subif_is_up(subif)) {
+            ds_put_cstr(&all, ",bucket=actions=");
+            put_to_subif(&all, subif);
+        }
+    }
+    add_group(out, errors, LIF_GROUP_DEFAULT_PATH, &ff);
+    add_group(out, errors, LIF_GROUP_ND_ALL, &all);
+    ds_destroy(&ff);
+    ds_destroy(&all);
+}
+
+/* Table LIF_T_FROM_LIF: what the host sends. */
+static void
+build_from_lif(const struct lif_logical *lif, struct lif_flow_table *out,
+               struct svec *errors)
+{
+    uint64_t nd = lif_cookie(LIF_COOKIE_ND, &lif->uuid);
+
+    /* The host is not a router on the access networks. */
+    add_flow(out, errors, LIF_T_FROM_LIF, LIF_PRIO_HOST_NOT_ROUTER, nd,
+             "icmp6,icmp_type=134,icmp_code=0", "drop");
+    add_flow(out, errors, LIF_T_FROM_LIF, LIF_PRIO_HOST_NOT_ROUTER, nd,
+             "icmp6,icmp_type=137,icmp_code=0", "drop");
+
+    /* RS, NS and NA to link-local multicast groups (all-nodes,
+     * all-routers, solicited-node), and broadcast ARP: every access. */
+    char *to_all = xasprintf("group:%d", LIF_GROUP_ND_ALL);
+    for (int type = 133; type <= 136; type++) {
+        if (type != 134) {
+            char *match = xasprintf("icmp6,ipv6_dst=ff02::/16,icmp_type=%d,"
+                                    "icmp_code=0", type);
+            add_flow(out, errors, LIF_T_FROM_LIF, LIF_PRIO_ND_MULTICAST, nd,
+                     match, to_all);
+            free(match);
+        }
+    }
+    add_flow(out, errors, LIF_T_FROM_LIF, LIF_PRIO_ND_MULTICAST, nd,
+             "arp,dl_dst=ff:ff:ff:ff:ff:ff", to_all);
+    free(to_all);
+
+    /* Unicast NS, NA and ARP: to where that neighbor was last heard, which
+     * is also how the answer to a request from an access goes back
+     * through that access. */
+    char *to_neighbor = xasprintf("load:0->"LIF_REG_SUBIF",resubmit(,%d),"
+                                  "resubmit(,%d)", LIF_T_NEIGHBOR,
+                                  LIF_T_NEIGHBOR_OUT);
+    add_flow(out, errors, LIF_T_FROM_LIF, LIF_PRIO_ND_UNICAST, nd,
+             "icmp6,icmp_type=135,icmp_code=0", to_neighbor);
+    add_flow(out, errors, LIF_T_FROM_LIF, LIF_PRIO_ND_UNICAST, nd,
+             "icmp6,icmp_type=136,icmp_code=0", to_neighbor);
+    add_flow(out, errors, LIF_T_FROM_LIF, LIF_PRIO_ND_UNICAST, nd,
+             "arp", to_neighbor);
+    free(to_neighbor);
+
+    /* Everything else: the default path. */
+    add_flow_nocopy(out, errors, LIF_T_FROM_LIF, LIF_PRIO_DROP,
+                    lif_cookie(LIF_COOKIE_LIF_DEFAULT, &lif->uuid),
+                    xstrdup(""), xasprintf("group:%d",
+                                           LIF_GROUP_DEFAULT_PATH));
+
+    /* LIF_T_NEIGHBOR holds only learned flows.  A location is used only
+     * while its sub-interface is up; otherwise the default path. */
+    for (size_t i = 0; i < lif->n_subifs; i++) {
+        const struct lif_subif *subif = &lif->subifs[i];
+        if (subif_is_up(subif)) {
+            add_flow_nocopy(out, errors, LIF_T_NEIGHBOR_OUT,
+                            LIF_PRIO_DEFAULT, nd,
+                            xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16,
+                                      port(subif->ofport)),
+                            xasprintf("resubmit(,%d)", LIF_T_TO_SUBIF));
+        }
+    }
+    add_flow_nocopy(out, errors, LIF_T_NEIGHBOR_OUT, LIF_PRIO_DROP, nd,
+                    xstrdup(""), xasprintf("group:%d",
+                                           LIF_GROUP_DEFAULT_PATH));
+}
+
+/* Table LIF_T_TO_SUBIF: the last step to a sub-interface.  With
+ * lif-lladdr=own, the access network sees only the sub-interface's MAC:
+ * in the Ethernet source, in the source link-layer address option of NS,
+ * the target link-layer address option of NA, and the ARP sender address.
+ * (OVS rewrites an option only where the packet has one.) */
+static void
+build_to_subif(const struct lif_subif *subif, struct lif_flow_table *out,
+               struct svec *errors)
+{
+    uint64_t cookie = lif_cookie(LIF_COOKIE_LLADDR, &subif->uuid);
+    uint16_t p = port(subif->ofport);
+
+    if (subif->lladdr_mode == LIF_LLADDR_LOGICAL
+        || eth_addr_is_zero(subif->mac)) {
+        add_flow_nocopy(out, errors, LIF_T_TO_SUBIF, LIF_PRIO_DEFAULT,
+                        cookie, xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16, p),
+                        xasprintf("output:%"PRIu16, p));
+        return;
+    }
+
+    const struct eth_addr mac = subif->mac;
+    static const struct {
+        const char *match;
+        const char *field;
+    } rewrites[] = {
+        { "icmp6,icmp_type=135,icmp_code=0", "nd_sll" },
+        { "icmp6,icmp_type=136,icmp_code=0", "nd_tll" },
+        { "arp", "arp_sha" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(rewrites); i++) {
+        add_flow_nocopy(out, errors, LIF_T_TO_SUBIF, LIF_PRIO_ND_UNICAST,
+                        cookie,
+                        xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16",%s", p,
+                                  rewrites[i].match),
+                        xasprintf("mod_dl_src:"ETH_ADDR_FMT",set_field:"
+                                  ETH_ADDR_FMT"->%s,output:%"PRIu16,
+                                  ETH_ADDR_ARGS(mac), ETH_ADDR_ARGS(mac),
+                                  rewrites[i].field, p));
+    }
+    /* A Router Solicitation's source link-layer address option cannot be
+     * rewritten by OVS, so the host's solicitations do not go out through
+     * an access with its own address; that access still receives the
+     * periodic Router Advertisements.  XXX: rewrite it in lif-controller. */
+    add_flow_nocopy(out, errors, LIF_T_TO_SUBIF, LIF_PRIO_ND_UNICAST, cookie,
+                    xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16
+                              ",icmp6,icmp_type=133,icmp_code=0", p),
+                    xstrdup("drop"));
+    add_flow_nocopy(out, errors, LIF_T_TO_SUBIF, LIF_PRIO_DEFAULT, cookie,
+                    xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16, p),
+                    xasprintf("mod_dl_src:"ETH_ADDR_FMT",output:%"PRIu16,
+                              ETH_ADDR_ARGS(mac), p));
+}
+
+/* Tables LIF_T_FROM_SUBIF, LIF_T_TO_LIF_ETH and LIF_T_TO_LIF for one
+ * sub-interface's own address, and the learning of neighbors. */
+static void
+build_to_lif(const struct lif_logical *lif, struct lif_flow_table *out,
+             struct svec *errors)
+{
+    uint64_t nd = lif_cookie(LIF_COOKIE_ND, &lif->uuid);
+
+    /* Learn where ND and ARP senders live, bounded and aging. */
+    char *learn = xasprintf(
+        "learn(table=%d,idle_timeout=%d,priority=%d,limit=%d,"
+        "cookie=%#"PRIx64",delete_learned,"
+        "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
+        "load:NXM_OF_IN_PORT[]->"LIF_REG_SUBIF"),resubmit(,%d)",
+        LIF_T_NEIGHBOR, LIF_NEIGHBOR_IDLE_TIMEOUT, LIF_PRIO_DEFAULT,
+        LIF_NEIGHBOR_LIMIT, lif_cookie(LIF_COOKIE_LEARNED, &lif->uuid),
+        LIF_T_TO_LIF_ETH);
+    for (int type = 133; type <= 137; type++) {
+        char *match = xasprintf("icmp6,icmp_type=%d,icmp_code=0", type);
+        add_flow(out, errors, LIF_T_FROM_SUBIF, LIF_PRIO_DEFAULT, nd,
+                 match, learn);
+        free(match);
+    }
+    add_flow(out, errors, LIF_T_FROM_SUBIF, LIF_PRIO_DEFAULT, nd, "arp",
+             learn);
+    free(learn);
+    add_flow_nocopy(out, errors, LIF_T_FROM_SUBIF, LIF_PRIO_DROP,
+                    lif_cookie(LIF_COOKIE_SUBIF_IN, &lif->uuid), xstrdup(""),
+                    xasprintf("resubmit(,%d)", LIF_T_TO_LIF_ETH));
+
     for (size_t i = 0; i < lif->n_subifs; i++) {
         const struct lif_subif *subif = &lif->subifs[i];
         if (subif->ofport == OFPP_NONE
-            || subif->carrier == LIF_CARRIER_DOWN) {
+            || subif->lladdr_mode != LIF_LLADDR_OWN
+            || eth_addr_is_zero(subif->mac)) {
             continue;
         }
-        ds_put_format(&spec, ",bucket=watch_port:%"PRIu16
-                      ",actions=output:%"PRIu16,
-                      ofp_to_u16(subif->ofport), ofp_to_u16(subif->ofport));
+        uint64_t cookie = lif_cookie(LIF_COOKIE_LLADDR, &subif->uuid);
+        add_flow_nocopy(out, errors, LIF_T_TO_LIF_ETH, LIF_PRIO_DEFAULT,
+                        cookie,
+                        xasprintf("in_port=%"PRIu16",dl_dst="ETH_ADDR_FMT,
+                                  port(subif->ofport),
+                                  ETH_ADDR_ARGS(subif->mac)),
+                        xasprintf("mod_dl_dst:"ETH_ADDR_FMT",resubmit(,%d)",
+                                  ETH_ADDR_ARGS(lif->mac), LIF_T_TO_LIF));
+        add_flow_nocopy(out, errors, LIF_T_TO_LIF, LIF_PRIO_DEFAULT, cookie,
+                        xasprintf("in_port=%"PRIu16",arp,arp_tha="
+                                  ETH_ADDR_FMT, port(subif->ofport),
+                                  ETH_ADDR_ARGS(subif->mac)),
+                        xasprintf("set_field:"ETH_ADDR_FMT"->arp_tha,"
+                                  "output:%"PRIu16, ETH_ADDR_ARGS(lif->mac),
+                                  port(lif->ofport)));
     }
-    char *error = lif_flow_table_add_group(out, LIF_GROUP_DEFAULT_PATH,
-                                           ds_cstr(&spec));
-    if (error) {
-        svec_add_nocopy(errors, error);
-    }
-    ds_destroy(&spec);
-
-    add_catchall_flow(out, errors, LIF_T_FROM_LIF,
-                      lif_cookie(LIF_COOKIE_LIF_DEFAULT, &lif->uuid),
-                      "group:1");
+    add_flow_nocopy(out, errors, LIF_T_TO_LIF_ETH, LIF_PRIO_DROP,
+                    lif_cookie(LIF_COOKIE_SUBIF_IN, &lif->uuid), xstrdup(""),
+                    xasprintf("resubmit(,%d)", LIF_T_TO_LIF));
+    add_flow_nocopy(out, errors, LIF_T_TO_LIF, LIF_PRIO_DROP,
+                    lif_cookie(LIF_COOKIE_SUBIF_IN, &lif->uuid), xstrdup(""),
+                    xasprintf("output:%"PRIu16, port(lif->ofport)));
 }
 
 /* Computes into 'out' the flows and groups for 'lif'.  Flows are added to
@@ -99,38 +316,34 @@ void
 lif_pipeline_build(const struct lif_logical *lif, struct lif_flow_table *out,
                    struct svec *errors)
 {
-    BUILD_ASSERT_DECL(LIF_GROUP_DEFAULT_PATH == 1);
-
     /* Whatever nothing else claims is dropped: the bridge's local port,
      * ports that are not attached yet, and everything when the LIF itself
      * is unusable. */
-    add_catchall_flow(out, errors, LIF_T_CLASSIFY,
-                      lif_cookie(LIF_COOKIE_DROP, &lif->uuid), "drop");
+    add_flow(out, errors, LIF_T_CLASSIFY, LIF_PRIO_DROP,
+             lif_cookie(LIF_COOKIE_DROP, &lif->uuid), "", "drop");
     if (!lif->usable || lif->ofport == OFPP_NONE) {
         return;
     }
 
-    /* Traffic from the host. */
-    add_flow(out, errors, LIF_T_CLASSIFY, LIF_PRIO_DEFAULT,
-             lif_cookie(LIF_COOKIE_CLASSIFY, &lif->uuid),
-             "in_port=%"PRIu16, "resubmit(,10)", ofp_to_u16(lif->ofport));
-    build_default_path(lif, out, errors);
-
-    /* Traffic from the access networks: every sub-interface delivers to the
-     * LIF and to nothing else. */
+    add_flow_nocopy(out, errors, LIF_T_CLASSIFY, LIF_PRIO_DEFAULT,
+                    lif_cookie(LIF_COOKIE_CLASSIFY, &lif->uuid),
+                    xasprintf("in_port=%"PRIu16, port(lif->ofport)),
+                    xasprintf("resubmit(,%d)", LIF_T_FROM_LIF));
     for (size_t i = 0; i < lif->n_subifs; i++) {
         const struct lif_subif *subif = &lif->subifs[i];
         if (subif->ofport != OFPP_NONE) {
-            add_flow(out, errors, LIF_T_CLASSIFY, LIF_PRIO_DEFAULT,
-                     lif_cookie(LIF_COOKIE_CLASSIFY, &subif->uuid),
-                     "in_port=%"PRIu16, "resubmit(,20)",
-                     ofp_to_u16(subif->ofport));
+            add_flow_nocopy(out, errors, LIF_T_CLASSIFY, LIF_PRIO_DEFAULT,
+                            lif_cookie(LIF_COOKIE_CLASSIFY, &subif->uuid),
+                            xasprintf("in_port=%"PRIu16,
+                                      port(subif->ofport)),
+                            xasprintf("resubmit(,%d)", LIF_T_FROM_SUBIF));
+            build_to_subif(subif, out, errors);
         }
     }
-    char *to_lif = xasprintf("output:%"PRIu16, ofp_to_u16(lif->ofport));
-    add_catchall_flow(out, errors, LIF_T_FROM_SUBIF,
-                      lif_cookie(LIF_COOKIE_SUBIF_IN, &lif->uuid), to_lif);
-    free(to_lif);
+
+    build_groups(lif, out, errors);
+    build_from_lif(lif, out, errors);
+    build_to_lif(lif, out, errors);
 }
 
 /* Returns the name of OpenFlow table 'table_id' of the LIF pipeline, or NULL
@@ -145,6 +358,16 @@ lif_table_name(int table_id)
         return "from-lif";
     case LIF_T_FROM_SUBIF:
         return "from-subif";
+    case LIF_T_TO_LIF_ETH:
+        return "to-lif-eth";
+    case LIF_T_TO_LIF:
+        return "to-lif";
+    case LIF_T_NEIGHBOR:
+        return "neighbor";
+    case LIF_T_NEIGHBOR_OUT:
+        return "neighbor-out";
+    case LIF_T_TO_SUBIF:
+        return "to-subif";
     default:
         return NULL;
     }

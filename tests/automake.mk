@@ -10,6 +10,7 @@ TESTSUITE_AT = \
 	tests/lif-macros.at \
 	tests/lif-unit.at \
 	tests/lif-controller.at \
+	tests/lif-nd.at \
 	tests/lif-ctl.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/testsuite tests/package.m4 \
 	tests/atlocal.in tests/integration

@@ -135,9 +135,13 @@ class PingResult:
 
 class Topology:
     def __init__(self, mode="controller", builddir=None, srcdir=None,
-                 tag=None, log=print):
+                 tag=None, log=print, isolate_subifs=True):
         assert mode in ("controller", "ffgroup", "bond")
         self.mode = mode
+        # True: the topology itself sets disable_ipv6=1 on the sub-interfaces
+        # before they are attached.  False: leaves them as the kernel made
+        # them, so that a test can check that lif-controller isolates them.
+        self.isolate_subifs = isolate_subifs
         self.builddir = builddir or os.environ.get("LIF_BUILDDIR",
                                                    "/work/main/_build")
         self.srcdir = srcdir or os.environ.get("LIF_SRCDIR",
@@ -259,7 +263,9 @@ class Topology:
         self.host("ip", "link", "add", subif, "type", "veth", "peer", "name",
                   "ar", "netns", ns)
         # Sub-interface: invisible to IP, offloads off (netdev datapath).
-        self.host("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % subif)
+        if self.isolate_subifs:
+            self.host("sysctl", "-qw",
+                      "net.ipv6.conf.%s.disable_ipv6=1" % subif)
         self.host("ethtool", "-K", subif, "tx", "off", "tso", "off", "gso",
                   "off", check=False)
         self.host("ip", "link", "set", subif, "up")
