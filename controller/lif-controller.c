@@ -36,6 +36,7 @@
 #include "ofctrl.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-port.h"
+#include "openvswitch/ofp-util.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
@@ -147,6 +148,15 @@ bridge_is_connected(const char *bridge, void *ctl_)
     struct controller *ctl = ctl_;
     struct lif_bridge *br = find_bridge(ctl, bridge);
     return br && ofctrl_is_connected(br->ofctrl);
+}
+
+static bool
+bridge_port_stats(const char *bridge, ofp_port_t port,
+                  struct ofputil_port_stats *ps, void *ctl_)
+{
+    struct controller *ctl = ctl_;
+    struct lif_bridge *br = find_bridge(ctl, bridge);
+    return br && ofctrl_get_port_stats(br->ofctrl, port, ps);
 }
 
 /* Whether both databases have delivered their complete initial contents.
@@ -403,8 +413,12 @@ main(int argc, char *argv[])
 
             put_flows(&ctl);
             bridge_settings_run(ovs_txn, ctl.ovs_loop.idl, &ctl.model);
-            status_run(lif_txn, ctl.lif_loop.idl, &ctl.model,
-                       bridge_is_connected, &ctl);
+            struct status_source src = {
+                .connected = bridge_is_connected,
+                .port_stats = bridge_port_stats,
+                .aux = &ctl,
+            };
+            status_run(lif_txn, ctl.lif_loop.idl, &ctl.model, &src);
             update_cur_cfg(&ctl, lif_txn);
         }
 

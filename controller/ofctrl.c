@@ -20,6 +20,9 @@
 #include <errno.h>
 
 #include "coverage.h"
+#include "flow.h"
+#include "hash.h"
+#include "netdev.h"
 #include "byte-order.h"
 #include "dirs.h"
 #include "lif-cookie.h"
@@ -32,6 +35,7 @@
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-group.h"
 #include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-port.h"
 #include "openvswitch/ofp-print.h"
 #include "openvswitch/ofp-protocol.h"
 #include "openvswitch/ofp-util.h"
@@ -49,6 +53,15 @@ COVERAGE_DEFINE(ofctrl_bundle);
 COVERAGE_DEFINE(ofctrl_full_sync);
 COVERAGE_DEFINE(ofctrl_error);
 COVERAGE_DEFINE(ofctrl_reconnect);
+
+/* How often port statistics are requested, in milliseconds. */
+#define OFCTRL_STATS_INTERVAL_MS 5000
+
+/* The latest statistics of one port. */
+struct ofctrl_port_stats {
+    struct hmap_node hmap_node; /* In ofctrl 'port_stats', by port_no. */
+    struct ofputil_port_stats ps;
+};
 
 /* Back-off before a full resynchronization after an OpenFlow error. */
 #define OFCTRL_MIN_BACKOFF_MS 1000
@@ -77,6 +90,9 @@ struct ofctrl {
     int backoff;                /* Current error back-off, in ms. */
 
     struct ovs_list barriers;   /* Contains "struct ofctrl_barrier"s. */
+    struct hmap port_stats;     /* Contains "struct ofctrl_port_stats"s. */
+    long long int next_stats;   /* When to request port statistics. */
+    unsigned int stats_seqno;   /* Changes when 'port_stats' does. */
     int64_t cur_cfg;            /* Highest cfg acknowledged. */
     int64_t sent_cfg;           /* Highest cfg sent. */
     uint32_t next_bundle_id;
@@ -100,6 +116,7 @@ ofctrl_create(const char *bridge)
     ofctrl->tx_counter = rconn_packet_counter_create();
     lif_flow_table_init(&ofctrl->installed);
     ovs_list_init(&ofctrl->barriers);
+    hmap_init(&ofctrl->port_stats);
     ofctrl->need_dump = true;
     ofctrl->backoff = OFCTRL_MIN_BACKOFF_MS;
     ofctrl->next_bundle_id = 1;
@@ -129,6 +146,11 @@ ofctrl_destroy(struct ofctrl *ofctrl)
         rconn_packet_counter_destroy(ofctrl->tx_counter);
         lif_flow_table_destroy(&ofctrl->installed);
         clear_barriers(ofctrl);
+        struct ofctrl_port_stats *ops;
+        HMAP_FOR_EACH_POP (ops, hmap_node, &ofctrl->port_stats) {
+            free(ops);
+        }
+        hmap_destroy(&ofctrl->port_stats);
         free(ofctrl->bridge);
         free(ofctrl);
     }
@@ -232,6 +254,36 @@ handle_group_desc_reply(struct ofctrl *ofctrl, const struct ofpbuf *msg)
     }
 }
 
+/* Records the port statistics in one reply. */
+static void
+handle_port_stats_reply(struct ofctrl *ofctrl, const struct ofpbuf *msg)
+{
+    struct ofpbuf b = ofpbuf_const_initializer(msg->data, msg->size);
+
+    for (;;) {
+        struct ofputil_port_stats ps;
+        if (ofputil_decode_port_stats(&ps, &b)) {
+            break;
+        }
+        uint32_t hash = hash_int(ofp_to_u16(ps.port_no), 0);
+        struct ofctrl_port_stats *ops = NULL, *iter;
+        HMAP_FOR_EACH_WITH_HASH (iter, hmap_node, hash, &ofctrl->port_stats) {
+            if (iter->ps.port_no == ps.port_no) {
+                ops = iter;
+                break;
+            }
+        }
+        if (!ops) {
+            ops = xzalloc(sizeof *ops);
+            hmap_insert(&ofctrl->port_stats, &ops->hmap_node, hash);
+        }
+        netdev_free_custom_stats_counters(&ps.custom_stats);
+        ps.custom_stats = (struct netdev_custom_stats) { .size = 0 };
+        ops->ps = ps;
+    }
+    ofctrl->stats_seqno++;
+}
+
 /* Starts reading every flow and group from the switch into the mirror, so
  * that the next put sends only what differs: a restarted lif-controller
  * leaves flows that are already right untouched. */
@@ -295,6 +347,10 @@ handle_message(struct ofctrl *ofctrl, const struct ofpbuf *msg)
         handle_group_desc_reply(ofctrl, msg);
         break;
 
+    case OFPTYPE_PORT_STATS_REPLY:
+        handle_port_stats_reply(ofctrl, msg);
+        break;
+
     default:
         /* Bundle replies, port status and the like: nothing to do. */
         break;
@@ -323,6 +379,12 @@ ofctrl_run(struct ofctrl *ofctrl)
         ofctrl->sent_cfg = ofctrl->cur_cfg;
         ofctrl->n_bundles_since_connect = 0;
     }
+    if (rconn_is_connected(ofctrl->rconn)
+        && time_msec() >= ofctrl->next_stats) {
+        queue_msg(ofctrl, ofputil_encode_dump_ports_request(OFP15_VERSION,
+                                                            OFPP_ANY));
+        ofctrl->next_stats = time_msec() + OFCTRL_STATS_INTERVAL_MS;
+    }
     if (ofctrl->need_dump && !ofctrl->dumps_pending
         && rconn_is_connected(ofctrl->rconn)
         && time_msec() >= ofctrl->resync_after
@@ -350,6 +412,9 @@ ofctrl_wait(struct ofctrl *ofctrl)
     rconn_recv_wait(ofctrl->rconn);
     if (ofctrl->need_dump && ofctrl->resync_after) {
         poll_timer_wait_until(ofctrl->resync_after);
+    }
+    if (rconn_is_connected(ofctrl->rconn)) {
+        poll_timer_wait_until(ofctrl->next_stats);
     }
 }
 
@@ -539,6 +604,23 @@ ofctrl_put(struct ofctrl *ofctrl, const struct lif_flow_table *desired,
 out:
     lif_changes_destroy(&changes);
     return true;
+}
+
+/* Stores in '*ps' the latest statistics of 'port' and returns true, or
+ * returns false if there are none.  '*ps' has no custom statistics. */
+bool
+ofctrl_get_port_stats(const struct ofctrl *ofctrl, ofp_port_t port,
+                      struct ofputil_port_stats *ps)
+{
+    const struct ofctrl_port_stats *ops;
+    HMAP_FOR_EACH_WITH_HASH (ops, hmap_node, hash_int(ofp_to_u16(port), 0),
+                             &ofctrl->port_stats) {
+        if (ops->ps.port_no == port) {
+            *ps = ops->ps;
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Returns true if 'ofctrl' is connected to its switch. */

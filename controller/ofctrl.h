@@ -19,8 +19,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "openvswitch/types.h"
+
 struct ds;
 struct lif_flow_table;
+struct ofputil_port_stats;
 
 /* ofctrl: lif-controller's OpenFlow connection to one bridge.
  *
@@ -43,7 +46,10 @@ struct lif_flow_table;
  * configuration number becomes ofctrl_get_cur_cfg(), which is how
  * "lif-ctl --wait" learns that a change is installed.  An OpenFlow error
  * means the mirror can no longer be trusted: after a back-off (1 s,
- * doubling up to 60 s) ofctrl reads the switch again and resynchronizes. */
+ * doubling up to 60 s) ofctrl reads the switch again and resynchronizes.
+ *
+ * Every 5 seconds ofctrl also asks for port statistics, the packet and byte
+ * counters lif-controller reports per sub-interface. */
 struct ofctrl;
 
 struct ofctrl *ofctrl_create(const char *bridge);
@@ -55,6 +61,8 @@ void ofctrl_wait(struct ofctrl *);
 bool ofctrl_put(struct ofctrl *, const struct lif_flow_table *desired,
                 int64_t req_cfg);
 bool ofctrl_is_connected(const struct ofctrl *);
+bool ofctrl_get_port_stats(const struct ofctrl *, ofp_port_t,
+                           struct ofputil_port_stats *);
 int64_t ofctrl_get_cur_cfg(const struct ofctrl *);
 const char *ofctrl_get_bridge(const struct ofctrl *);
 const struct lif_flow_table *ofctrl_get_installed(const struct ofctrl *);

@@ -21,6 +21,7 @@
 #include "lif-model.h"
 #include "openvswitch/hmap.h"
 #include "flow.h"
+#include "netdev.h"
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/shash.h"
 #include "packets.h"
@@ -37,8 +38,26 @@ format_mac(const struct eth_addr mac, char s[ETH_ADDR_STRLEN + 1])
 }
 
 static void
+write_statistics(const struct lifrec_sub_interface *row,
+                 const struct ofputil_port_stats *ps)
+{
+    const struct netdev_stats *st = &ps->stats;
+    const char *keys[] = {
+        "rx_packets", "rx_bytes", "rx_dropped", "rx_errors",
+        "tx_packets", "tx_bytes", "tx_dropped", "tx_errors",
+    };
+    const int64_t values[] = {
+        st->rx_packets, st->rx_bytes, st->rx_dropped, st->rx_errors,
+        st->tx_packets, st->tx_bytes, st->tx_dropped, st->tx_errors,
+    };
+    BUILD_ASSERT_DECL(ARRAY_SIZE(keys) == ARRAY_SIZE(values));
+    lifrec_sub_interface_set_statistics(row, keys, values, ARRAY_SIZE(keys));
+}
+
+static void
 write_subif(const struct lifrec_sub_interface *row,
-            const struct lif_subif *subif)
+            const struct lif_subif *subif, const char *bridge,
+            const struct status_source *src)
 {
     char mac[ETH_ADDR_STRLEN + 1];
     int64_t ofport = ofp_to_u16(subif->ofport);
@@ -60,12 +79,18 @@ write_subif(const struct lifrec_sub_interface *row,
                                      lif_carrier_to_string(subif->carrier));
     lifrec_sub_interface_set_errors(
         row, (const char **) subif->errors.names, subif->errors.n);
+
+    struct ofputil_port_stats ps;
+    if (subif->ofport != OFPP_NONE
+        && src->port_stats(bridge, subif->ofport, &ps, src->aux)) {
+        write_statistics(row, &ps);
+    }
 }
 
 static void
 write_lif(struct ovsdb_idl_txn *txn,
           const struct lifrec_logical_interface *row,
-          const struct lif_logical *lif, bool connected)
+          const struct lif_logical *lif, const struct status_source *src)
 {
     char mac[ETH_ADDR_STRLEN + 1];
     int64_t ofport = ofp_to_u16(lif->ofport);
@@ -79,7 +104,8 @@ write_lif(struct ovsdb_idl_txn *txn,
     format_mac(lif->mac, mac);
     lifrec_logical_interface_set_mac(row, mac);
     lifrec_logical_interface_set_mtu(row, &mtu, lif->mtu > 0);
-    lifrec_logical_interface_set_connected(row, connected);
+    lifrec_logical_interface_set_connected(
+        row, src->connected(lif->bridge, src->aux));
     lifrec_logical_interface_set_errors(
         row, (const char **) lif->errors.names, lif->errors.n);
 
@@ -98,7 +124,7 @@ write_lif(struct ovsdb_idl_txn *txn,
         if (!sub) {
             sub = lifrec_sub_interface_insert(txn);
         }
-        write_subif(sub, &lif->subifs[i]);
+        write_subif(sub, &lif->subifs[i], lif->bridge, src);
         subifs[i] = CONST_CAST(struct lifrec_sub_interface *, sub);
     }
     lifrec_logical_interface_set_sub_interfaces(row, subifs, lif->n_subifs);
@@ -107,12 +133,11 @@ write_lif(struct ovsdb_idl_txn *txn,
 }
 
 /* Makes the Logical_Interface and Sub_Interface tables in 'lif_idl' reflect
- * 'model'.  'connected' tells whether lif-controller has an OpenFlow
- * connection to a bridge.  Only values that change are sent. */
+ * 'model' and what 'src' says about the OpenFlow side.  A transaction that
+ * changes nothing is not sent. */
 void
 status_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
-           const struct lif_model *model, status_connected_func *connected,
-           void *aux)
+           const struct lif_model *model, const struct status_source *src)
 {
     if (!txn) {
         return;
@@ -133,7 +158,7 @@ status_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
         if (!row) {
             row = lifrec_logical_interface_insert(txn);
         }
-        write_lif(txn, row, lif, connected(lif->bridge, aux));
+        write_lif(txn, row, lif, src);
     }
 
     struct shash_node *node;

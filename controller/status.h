@@ -18,7 +18,10 @@
 
 #include <stdbool.h>
 
+#include "openvswitch/types.h"
+
 struct lif_model;
+struct ofputil_port_stats;
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct shash;
@@ -26,12 +29,20 @@ struct shash;
 /* status: writes the live state of every LIF (the RFC 7847 LIF table) into
  * the LIF database's Logical_Interface and Sub_Interface tables. */
 
-/* What status_run() needs to know about a bridge's OpenFlow connection. */
-typedef bool status_connected_func(const char *bridge, void *aux);
+/* What status_run() needs to know about the OpenFlow side of the bridges. */
+struct status_source {
+    /* Whether lif-controller has an OpenFlow connection to 'bridge'. */
+    bool (*connected)(const char *bridge, void *aux);
+
+    /* The latest statistics of 'port' on 'bridge', if any. */
+    bool (*port_stats)(const char *bridge, ofp_port_t port,
+                       struct ofputil_port_stats *, void *aux);
+
+    void *aux;
+};
 
 void status_run(struct ovsdb_idl_txn *, struct ovsdb_idl *lif_idl,
-                const struct lif_model *, status_connected_func *,
-                void *aux);
+                const struct lif_model *, const struct status_source *);
 void status_clear(struct ovsdb_idl_txn *, struct ovsdb_idl *lif_idl);
 
 #endif /* status.h */

@@ -435,6 +435,7 @@ pre_cmd_show(struct ctl_context *ctx)
         &lifrec_sub_interface_col_carrier,
         &lifrec_sub_interface_col_prefixes,
         &lifrec_sub_interface_col_router,
+        &lifrec_sub_interface_col_statistics,
         &lifrec_sub_interface_col_errors,
         &lifrec_flow_policy_col_lif,
         &lifrec_flow_col_lif,
@@ -523,6 +524,31 @@ compare_subifs_by_priority(const void *a_, const void *b_)
                                          &(*b)->header_.uuid);
 }
 
+/* Appends the packet and byte counters of 'subif', if it has any, as
+ * "rx: N packets, N bytes; tx: N packets, N bytes". */
+static void
+show_statistics(struct ds *out, const struct lifrec_sub_interface *subif)
+{
+    const char *keys[] = { "rx_packets", "rx_bytes", "tx_packets",
+                           "tx_bytes" };
+    int64_t values[ARRAY_SIZE(keys)];
+
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        values[i] = -1;
+        for (size_t j = 0; j < subif->n_statistics; j++) {
+            if (!strcmp(subif->key_statistics[j], keys[i])) {
+                values[i] = subif->value_statistics[j];
+            }
+        }
+        if (values[i] < 0) {
+            return;
+        }
+    }
+    ds_put_format(out, "        statistics: rx %"PRId64" packets %"PRId64
+                  " bytes, tx %"PRId64" packets %"PRId64" bytes\n",
+                  values[0], values[1], values[2], values[3]);
+}
+
 static void
 show_sub_interface(struct ds *out, const struct lifrec_sub_interface *subif)
 {
@@ -536,6 +562,7 @@ show_sub_interface(struct ds *out, const struct lifrec_sub_interface *subif)
     show_string(out, 8, "carrier", subif->carrier);
     show_strings(out, 8, "prefixes", subif->prefixes, subif->n_prefixes);
     show_string(out, 8, "router", subif->router);
+    show_statistics(out, subif);
     show_strings(out, 8, "errors", subif->errors, subif->n_errors);
 }
 
