@@ -7,10 +7,14 @@ controller_lif_controller_SOURCES = \
 	controller/lif-controller.c \
 	controller/ofctrl.c \
 	controller/ofctrl.h \
+	controller/pinctrl.c \
+	controller/pinctrl.h \
 	controller/bridge-settings.c \
 	controller/bridge-settings.h \
 	controller/status.c \
-	controller/status.h
+	controller/status.h \
+	controller/subif-isolation.c \
+	controller/subif-isolation.h
 controller_lif_controller_LDADD = lib/liblif.la \
 	$(OVS_LIBDIR)/libopenvswitch.la
 

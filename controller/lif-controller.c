@@ -34,6 +34,7 @@
 #include "lif-util.h"
 #include "memory.h"
 #include "ofctrl.h"
+#include "pinctrl.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/ofp-util.h"
@@ -45,6 +46,7 @@
 #include "simap.h"
 #include "sset.h"
 #include "status.h"
+#include "subif-isolation.h"
 #include "stream-ssl.h"
 #include "stream.h"
 #include "svec.h"
@@ -61,6 +63,7 @@ VLOG_DEFINE_THIS_MODULE(lif_controller);
 /* One LIF bridge that lif-controller programs. */
 struct lif_bridge {
     struct ofctrl *ofctrl;             /* Its OpenFlow connection. */
+    struct pinctrl *pinctrl;           /* Its packet-in connection. */
     struct lif_flow_table desired;     /* What it should have. */
     bool put_pending;                  /* 'desired' not yet sent. */
 };
@@ -124,6 +127,7 @@ register_ovs_idl(struct ovsdb_idl *idl)
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_external_ids);
 
     bridge_settings_register_columns(idl);
+    subif_isolation_register_columns(idl);
 }
 
 static struct lif_bridge *
@@ -137,6 +141,7 @@ destroy_bridge(struct lif_bridge *br)
 {
     if (br) {
         ofctrl_destroy(br->ofctrl);
+        pinctrl_destroy(br->pinctrl);
         lif_flow_table_destroy(&br->desired);
         free(br);
     }
@@ -183,6 +188,16 @@ recompute(struct controller *ctl)
     lif_model_build(ctl->ovs_loop.idl, &carriers, &ctl->model);
     simap_destroy(&carriers);
 
+    /* What the host stack isolation could not do is a configuration error
+     * of that sub-interface. */
+    struct lif_logical *l;
+    HMAP_FOR_EACH (l, hmap_node, &ctl->model.lifs) {
+        for (size_t i = 0; i < l->n_subifs; i++) {
+            subif_isolation_get_errors(l->subifs[i].name,
+                                       &l->subifs[i].errors);
+        }
+    }
+
     /* Drop bridges that are no longer LIF bridges (their flows stay in the
      * switch: the bridge may be on its way to another controller). */
     struct shash_node *node;
@@ -216,6 +231,7 @@ recompute(struct controller *ctl)
             VLOG_INFO("%s: LIF bridge with LIF %s", lif->bridge, lif->name);
             br = xzalloc(sizeof *br);
             br->ofctrl = ofctrl_create(lif->bridge);
+            br->pinctrl = pinctrl_create(lif->bridge);
             lif_flow_table_init(&br->desired);
             shash_add(&ctl->bridges, lif->bridge, br);
         }
@@ -230,6 +246,7 @@ recompute(struct controller *ctl)
                         errors.names[i]);
         }
         svec_destroy(&errors);
+        pinctrl_update(br->pinctrl, lif);
         lif_flow_table_swap(&br->desired, &desired);
         lif_flow_table_destroy(&desired);
         br->put_pending = true;
@@ -292,6 +309,7 @@ run_bridges(struct controller *ctl)
     SHASH_FOR_EACH (node, &ctl->bridges) {
         struct lif_bridge *br = node->data;
         ofctrl_run(br->ofctrl);
+        pinctrl_run(br->pinctrl);
     }
 }
 
@@ -302,6 +320,7 @@ wait_bridges(struct controller *ctl)
     SHASH_FOR_EACH (node, &ctl->bridges) {
         struct lif_bridge *br = node->data;
         ofctrl_wait(br->ofctrl);
+        pinctrl_wait(br->pinctrl);
         if (br->put_pending
             || ofctrl_get_cur_cfg(br->ofctrl) < ctl->next_cfg) {
             /* Retry once back-pressure allows: ofctrl_wait() wakes us when
@@ -375,6 +394,7 @@ main(int argc, char *argv[])
     shash_init(&ctl.bridges);
 
     carrier_init(carrier_poll_interval);
+    subif_isolation_init();
     VLOG_INFO("%s %s (Open vSwitch %s), database %s, carrier polling %s",
               program_name, PACKAGE_VERSION, OVS_PACKAGE_VERSION, db_remote,
               carrier_poll_interval ? "every few ms" : "disabled");
@@ -407,6 +427,13 @@ main(int argc, char *argv[])
                 recompute(&ctl);
             }
 
+            /* Only with complete database contents: an empty model would
+             * give every sub-interface back to the host stack. */
+            if (subif_isolation_run(&ctl.model, ctl.ovs_loop.idl)) {
+                ctl.force_recompute = true;
+                poll_immediate_wake();
+            }
+
             const struct lifrec_lif_global *global
                 = lifrec_lif_global_first(ctl.lif_loop.idl);
             ctl.next_cfg = global ? global->next_cfg : 0;
@@ -426,6 +453,7 @@ main(int argc, char *argv[])
 
         wait_bridges(&ctl);
         carrier_wait(ctl.carrier_seqno);
+        subif_isolation_wait();
         unixctl_server_wait(unixctl);
         memory_wait();
         ovsdb_idl_loop_commit_and_wait(&ctl.ovs_loop);
@@ -449,6 +477,7 @@ main(int argc, char *argv[])
     }
 
     carrier_destroy();
+    subif_isolation_destroy();
     struct shash_node *node;
     SHASH_FOR_EACH_SAFE (node, &ctl.bridges) {
         destroy_bridge(node->data);
@@ -601,8 +630,10 @@ lif_controller_connection_status(struct unixctl_conn *conn,
                   ? "connected" : "not connected");
     const struct shash_node **nodes = shash_sort(&ctl->bridges);
     for (size_t i = 0; i < shash_count(&ctl->bridges); i++) {
-        ofctrl_format_status(((struct lif_bridge *) nodes[i]->data)->ofctrl,
-                             &ds);
+        const struct lif_bridge *br = nodes[i]->data;
+        ofctrl_format_status(br->ofctrl, &ds);
+        ds_put_char(&ds, '\n');
+        pinctrl_format_status(br->pinctrl, &ds);
         ds_put_char(&ds, '\n');
     }
     free(nodes);

@@ -8,6 +8,8 @@ lib_liblif_la_SOURCES = \
 	lib/lif-flow-table.h \
 	lib/lif-model.c \
 	lib/lif-model.h \
+	lib/lif-nd.c \
+	lib/lif-nd.h \
 	lib/lif-pipeline.c \
 	lib/lif-pipeline.h \
 	lib/lif-tables.h \

@@ -235,14 +235,14 @@ build_to_subif(const struct lif_subif *subif, struct lif_flow_table *out,
                                   ETH_ADDR_ARGS(mac), ETH_ADDR_ARGS(mac),
                                   rewrites[i].field, p));
     }
-    /* A Router Solicitation's source link-layer address option cannot be
-     * rewritten by OVS, so the host's solicitations do not go out through
-     * an access with its own address; that access still receives the
-     * periodic Router Advertisements.  XXX: rewrite it in lif-controller. */
+    /* OVS cannot rewrite a Router Solicitation's source link-layer address
+     * option, so lif-controller does (pinctrl), through the punt meter. */
     add_flow_nocopy(out, errors, LIF_T_TO_SUBIF, LIF_PRIO_ND_UNICAST, cookie,
                     xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16
                               ",icmp6,icmp_type=133,icmp_code=0", p),
-                    xstrdup("drop"));
+                    xasprintf("controller(userdata=00.00.00.%02x,"
+                              "meter_id=%d)", LIF_PUNT_RS_OWN_LLADDR,
+                              LIF_METER_PUNT));
     add_flow_nocopy(out, errors, LIF_T_TO_SUBIF, LIF_PRIO_DEFAULT, cookie,
                     xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16, p),
                     xasprintf("mod_dl_src:"ETH_ADDR_FMT",output:%"PRIu16,

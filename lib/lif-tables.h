@@ -41,7 +41,10 @@
  *                               sub-interface with its own link-layer
  *                               address (lif-lladdr=own), first rewrite the
  *                               Ethernet source, the ND SLL/TLL options and
- *                               the ARP sender address to that address.
+ *                               the ARP sender address to that address;
+ *                               Router Solicitations, whose option OVS
+ *                               cannot rewrite, go to lif-controller
+ *                               (metered) to be rewritten there.
  *
  * From an access network (a sub-interface):
  *   table 20 LIF_T_FROM_SUBIF   ND and ARP teach LIF_T_NEIGHBOR where their
@@ -69,6 +72,18 @@ enum lif_table {
 enum lif_group_id {
     LIF_GROUP_DEFAULT_PATH = 1, /* Fast failover over sub-interfaces. */
     LIF_GROUP_ND_ALL = 2,       /* Every usable sub-interface. */
+};
+
+/* The meter on every punt to lif-controller, and its rate in packets per
+ * second: enough for Router Solicitations, too little to starve the
+ * controller. */
+#define LIF_METER_PUNT 1
+#define LIF_METER_PUNT_RATE 50
+
+/* Opcodes in the userdata of the pipeline's punts to lif-controller. */
+enum lif_punt_opcode {
+    LIF_PUNT_RS_OWN_LLADDR = 1, /* Router Solicitation to the sub-interface
+                                 * in reg1, which has its own MAC. */
 };
 
 /* The register that carries the chosen sub-interface's OpenFlow port. */

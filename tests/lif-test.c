@@ -16,15 +16,19 @@
 #include <config.h>
 
 #include <errno.h>
+#include <netinet/icmp6.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "command-line.h"
+#include "csum.h"
+#include "dp-packet.h"
 #include "flow.h"
 #include "lif-cookie.h"
 #include "lif-flow-table.h"
 #include "lif-model.h"
+#include "lif-nd.h"
 #include "lif-pipeline.h"
 #include "lif-util.h"
 #include "openvswitch/dynamic-string.h"
@@ -195,6 +199,98 @@ test_vll_id(struct ovs_cmdl_context *ctx)
            ea.ea[0] & 0x02 ? "local" : "global");
 }
 
+/* Returns the ICMPv6 checksum that the IPv6 packet in 'p' should have, given
+ * that its l3 and l4 offsets are set. */
+static ovs_be16
+icmp6_checksum(const struct dp_packet *p, ovs_be16 *in_packet)
+{
+    const struct ovs_16aligned_ip6_hdr *ip6 = dp_packet_l3(p);
+    struct icmp6_header *icmp = dp_packet_l4(p);
+    size_t size = dp_packet_l4_size(p);
+    ovs_be16 saved = icmp->icmp6_cksum;
+
+    *in_packet = saved;
+    icmp->icmp6_cksum = 0;
+    ovs_be16 sum = csum_finish(csum_continue(packet_csum_pseudoheader6(ip6),
+                                             icmp, size));
+    icmp->icmp6_cksum = saved;
+    return sum;
+}
+
+/* "rs-packet MAC": prints, in hex, a Router Solicitation from fe80::1 to
+ * ff02::2 sent by MAC, with a source link-layer address option. */
+static void
+test_rs_packet(struct ovs_cmdl_context *ctx)
+{
+    struct eth_addr mac, dst;
+    if (!eth_addr_from_string(ctx->argv[1], &mac)) {
+        ovs_fatal(0, "%s: bad MAC", ctx->argv[1]);
+    }
+
+    struct in6_addr src6, dst6;
+    ovs_assert(ipv6_parse("fe80::1", &src6));
+    ovs_assert(ipv6_parse("ff02::2", &dst6));
+    ipv6_multicast_to_ethernet(&dst, &dst6);
+
+    const size_t l4_size = 8 + ND_LLA_OPT_LEN;
+    struct dp_packet *p = dp_packet_new(128);
+    struct ovs_16aligned_ip6_hdr *ip6
+        = eth_compose(p, dst, mac, ETH_TYPE_IPV6, sizeof *ip6 + l4_size);
+    put_16aligned_be32(&ip6->ip6_ctlun.ip6_un1.ip6_un1_flow, htonl(6 << 28));
+    ip6->ip6_ctlun.ip6_un1.ip6_un1_plen = htons(l4_size);
+    ip6->ip6_ctlun.ip6_un1.ip6_un1_nxt = IPPROTO_ICMPV6;
+    ip6->ip6_ctlun.ip6_un1.ip6_un1_hlim = 255;
+    memcpy(&ip6->ip6_src, &src6, sizeof src6);
+    memcpy(&ip6->ip6_dst, &dst6, sizeof dst6);
+    uint8_t *l4 = (uint8_t *) (ip6 + 1);
+    dp_packet_set_l4(p, l4);
+    memset(l4, 0, l4_size);
+    l4[0] = ND_ROUTER_SOLICIT;
+    l4[8] = ND_OPT_SOURCE_LINKADDR;
+    l4[9] = 1;
+    memcpy(&l4[10], &mac, sizeof mac);
+    ovs_be16 old;
+    ((struct icmp6_header *) l4)->icmp6_cksum = icmp6_checksum(p, &old);
+
+    for (size_t i = 0; i < dp_packet_size(p); i++) {
+        printf("%02x", ((const uint8_t *) dp_packet_data(p))[i]);
+    }
+    putchar('\n');
+    dp_packet_delete(p);
+}
+
+/* "rewrite-rs HEX MAC": runs lif_nd_rewrite_rs() on the packet in HEX and
+ * prints the result, the packet as flow, and whether its checksum is
+ * right. */
+static void
+test_rewrite_rs(struct ovs_cmdl_context *ctx)
+{
+    struct eth_addr mac;
+    if (!eth_addr_from_string(ctx->argv[2], &mac)) {
+        ovs_fatal(0, "%s: bad MAC", ctx->argv[2]);
+    }
+    struct dp_packet *p = dp_packet_new(0);
+    if (dp_packet_put_hex(p, ctx->argv[1], NULL)[0] != '\0'
+        && !dp_packet_size(p)) {
+        ovs_fatal(0, "bad hex");
+    }
+
+    bool ok = lif_nd_rewrite_rs(p, mac);
+    printf("%s\n", ok ? "rewritten" : "not a router solicitation");
+    if (ok) {
+        const uint8_t *l4 = dp_packet_l4(p);
+        struct eth_addr sll;
+        memcpy(&sll, &l4[10], sizeof sll);
+        struct eth_header *eh = dp_packet_eth(p);
+        ovs_be16 in_packet;
+        ovs_be16 right = icmp6_checksum(p, &in_packet);
+        printf("eth_src="ETH_ADDR_FMT" sll="ETH_ADDR_FMT" checksum %s\n",
+               ETH_ADDR_ARGS(eh->eth_src), ETH_ADDR_ARGS(sll),
+               in_packet == right ? "ok" : "bad");
+    }
+    dp_packet_delete(p);
+}
+
 /* "cookie CATEGORY UUID-PART": prints a cookie and its category's name. */
 static void
 test_cookie(struct ovs_cmdl_context *ctx)
@@ -212,6 +308,8 @@ static const struct ovs_cmdl_command commands[] = {
     {"pipeline", "[SUBIF]...", 0, INT_MAX, test_pipeline, OVS_RO},
     {"vll-id", "SYSTEM-ID NAME", 2, 2, test_vll_id, OVS_RO},
     {"cookie", "CATEGORY UUID-PART", 2, 2, test_cookie, OVS_RO},
+    {"rs-packet", "MAC", 1, 1, test_rs_packet, OVS_RO},
+    {"rewrite-rs", "HEX MAC", 2, 2, test_rewrite_rs, OVS_RO},
     {NULL, NULL, 0, 0, NULL, OVS_RO},
 };
 

@@ -74,6 +74,16 @@ def wait_isolated(topo, dev, timeout=15):
                % (dev, settings(topo, dev)))
 
 
+def try_isolated(topo, dev, timeout=15):
+    """Like wait_isolated(), but returns the problem (or None) so that a
+    test can check the behaviour on the wire first and report both."""
+    try:
+        wait_isolated(topo, dev, timeout)
+        return None
+    except TimeoutError as e:
+        return str(e)
+
+
 def settle(topo):
     addr = topo.wait_slaac(timeout=25, solicit=True)
     r = topo.ping(netns.AR_ADDR6, count=3, interval=0.2)
@@ -142,10 +152,8 @@ def single_replies(topo, dst, access="wlan", count=10):
 def test_subif_invisible_while_attached(itopo):
     t = itopo
     lif6 = settle(t)
-    wait_isolated(t, "wlan0")
-    wait_isolated(t, "lte0")
-    assert ipv6_addrs(t, "wlan0") == [], "wlan0 still has IPv6 addresses"
-    assert ipv6_addrs(t, "lte0") == [], "lte0 still has IPv6 addresses"
+    problems = [p for p in (try_isolated(t, "wlan0"),
+                            try_isolated(t, "lte0")) if p]
 
     mac = mac_of(t, "wlan0")
     cap = Capture(t, "wlan", mac)
@@ -158,7 +166,17 @@ def test_subif_invisible_while_attached(itopo):
     t.far_end("wlan", False)
     time.sleep(0.5)
     t.far_end("wlan", True)
-    time.sleep(3.0)
+    time.sleep(3.0)             # carrier up: when the kernel sends RS/DAD
+
+    def via_wlan():
+        w = t.echo_requests("wlan")
+        t.ping(netns.AR_ADDR6, count=3, interval=0.05)
+        return t.echo_requests("wlan") - w >= 2
+    try:
+        wait_until(via_wlan, 15, interval=0.3,
+                   what="LIF traffic back on wlan")
+    except TimeoutError as e:
+        problems.append(str(e))
     t.run("wlan", "ip", "neigh", "flush", "dev", "ar", check=False)
     single_replies(t, lif6)
     single_replies(t, HOST_ADDR4)
@@ -174,7 +192,11 @@ def test_subif_invisible_while_attached(itopo):
     # MAC, so nothing at all may carry wlan0's own.
     assert frames == [], "host stack sent frames with wlan0's MAC:\n" + \
         "\n".join(frames[:10])
-    assert ipv6_addrs(t, "wlan0") == [], "wlan0 got IPv6 addresses"
+    assert ipv6_addrs(t, "wlan0") == [], \
+        "wlan0 has IPv6 addresses: %s" % ipv6_addrs(t, "wlan0")
+    assert ipv6_addrs(t, "lte0") == [], \
+        "lte0 has IPv6 addresses: %s" % ipv6_addrs(t, "lte0")
+    assert problems == []
 
 
 def test_own_lladdr_single_reply(itopo):
@@ -182,7 +204,7 @@ def test_own_lladdr_single_reply(itopo):
     kernel would accept as its own and answer besides the LIF."""
     t = itopo
     lif6 = settle(t)
-    wait_isolated(t, "wlan0")
+    problem = try_isolated(t, "wlan0")
     t.vsctl("set", "interface", "wlan0", "external_ids:lif-lladdr=own")
     mac = mac_of(t, "wlan0")
     time.sleep(1.0)
@@ -193,6 +215,7 @@ def test_own_lladdr_single_reply(itopo):
               "ar", "nud", "permanent")
     single_replies(t, lif6)
     single_replies(t, HOST_ADDR4)
+    assert problem is None, problem
 
 
 def state_file(t):
