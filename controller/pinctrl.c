@@ -223,7 +223,7 @@ handle_packet_in(struct pinctrl *pinctrl, const struct ofp_header *oh)
         pinctrl->n_rs_rewritten++;
         COVERAGE_INC(pinctrl_rs_rewritten);
         dp_packet_delete(copy);
-        goto out;
+        return;
     }
     dp_packet_delete(copy);
 
@@ -231,8 +231,6 @@ drop:
     pinctrl->n_dropped++;
     COVERAGE_INC(pinctrl_dropped);
     VLOG_DBG_RL(&rl, "%s: dropped an unexpected packet-in", pinctrl->bridge);
-out:
-    return;
 }
 
 /* Runs the connection and handles what arrived. */

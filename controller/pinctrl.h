@@ -27,12 +27,12 @@ struct lif_logical;
  * none until it sets a miss_send_len) in the NXT_PACKET_IN2 format, which
  * carries the userdata and registers the pipeline sets.
  *
- * Every punt in the pipeline is metered (LIF_METER_PUNT in lif-tables.h), so a flood from
- * an access network cannot starve the controller.  The only punt today:
- * the host's Router Solicitations leaving through a sub-interface with its
- * own link-layer address, whose source link-layer address option OVS cannot
- * rewrite; pinctrl rewrites it and sends the solicitation out on that
- * sub-interface. */
+ * Every punt in the pipeline is metered (LIF_METER_PUNT in lif-tables.h),
+ * so a flood from an access network cannot starve the controller.  The
+ * only punt today: the host's Router Solicitations leaving through a
+ * sub-interface with its own link-layer address, whose source link-layer
+ * address option OVS cannot rewrite; pinctrl rewrites it and sends the
+ * solicitation out on that sub-interface. */
 struct pinctrl;
 
 struct pinctrl *pinctrl_create(const char *bridge);

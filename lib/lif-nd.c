@@ -56,7 +56,8 @@ lif_nd_rewrite_rs(struct dp_packet *packet, const struct eth_addr mac)
 
     /* Check every option before changing anything. */
     size_t sllao = 0;
-    for (size_t ofs = rs_size; ofs < size; ) {
+    size_t ofs = rs_size;
+    while (ofs < size) {
         if (size - ofs < 2) {
             return false;
         }
