@@ -57,7 +57,7 @@ write_statistics(const struct lifrec_sub_interface *row,
 static void
 write_subif(const struct lifrec_sub_interface *row,
             const struct lif_subif *subif, const char *bridge,
-            const struct status_source *src)
+            const struct eth_addr lif_mac, const struct status_source *src)
 {
     char mac[ETH_ADDR_STRLEN + 1];
     int64_t ofport = ofp_to_u16(subif->ofport);
@@ -72,7 +72,9 @@ write_subif(const struct lifrec_sub_interface *row,
     lifrec_sub_interface_set_technology(row, subif->technology);
     lifrec_sub_interface_set_lladdr_mode(
         row, lif_lladdr_mode_to_string(subif->lladdr_mode));
-    format_mac(subif->mac, mac);
+    /* The address on the wire: the sub-interface's own, or the LIF's. */
+    format_mac(subif->lladdr_mode == LIF_LLADDR_OWN ? subif->mac : lif_mac,
+               mac);
     lifrec_sub_interface_set_mac(row, mac);
     lifrec_sub_interface_set_mtu(row, &mtu, subif->mtu > 0);
     lifrec_sub_interface_set_carrier(row,
@@ -124,7 +126,7 @@ write_lif(struct ovsdb_idl_txn *txn,
         if (!sub) {
             sub = lifrec_sub_interface_insert(txn);
         }
-        write_subif(sub, &lif->subifs[i], lif->bridge, src);
+        write_subif(sub, &lif->subifs[i], lif->bridge, lif->mac, src);
         subifs[i] = CONST_CAST(struct lifrec_sub_interface *, sub);
     }
     lifrec_logical_interface_set_sub_interfaces(row, subifs, lif->n_subifs);
