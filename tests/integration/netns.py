@@ -32,6 +32,7 @@ object created.  Every wait is bounded.  Addresses used: 2001:db8::/32 and
 """
 
 import os
+import select
 import re
 import shutil
 import signal
@@ -92,6 +93,26 @@ def wait_until(pred, timeout, interval=0.05, what="condition"):
             raise TimeoutError("timed out after %.1f s waiting for %s"
                                % (timeout, what))
         time.sleep(interval)
+
+
+def wait_tcpdump_armed(p, timeout=10):
+    """Waits until the tcpdump process p (started with stderr=PIPE) says
+    "listening on", which it does once its capture is armed, or until it
+    exits or timeout seconds pass.  Returns what it wrote to stderr, which
+    the caller checks for "listening on"."""
+    err = ""
+    deadline = time.monotonic() + timeout
+    while "listening on" not in err:
+        left = deadline - time.monotonic()
+        if left <= 0 or p.poll() is not None:
+            break
+        ready, _, _ = select.select([p.stderr], [], [], left)
+        if ready:
+            chunk = os.read(p.stderr.fileno(), 4096).decode(errors="replace")
+            if not chunk:
+                break
+            err += chunk
+    return err
 
 
 class PingResult:

@@ -8,7 +8,6 @@ created here is removed by ExtraAccess.stop().
 
 import os
 import re
-import select
 import signal
 import subprocess
 import tempfile
@@ -114,19 +113,7 @@ class Capture:
         self.p = subprocess.Popen(["ip", "netns", "exec", nsname] + argv,
                                   stdout=self.f, stderr=subprocess.PIPE,
                                   env=topo.env)
-        err = ""
-        deadline = time.monotonic() + 10
-        while "listening on" not in err:
-            left = deadline - time.monotonic()
-            if left <= 0 or self.p.poll() is not None:
-                break
-            ready, _, _ = select.select([self.p.stderr], [], [], left)
-            if ready:
-                chunk = os.read(self.p.stderr.fileno(), 4096).decode(
-                    errors="replace")
-                if not chunk:
-                    break
-                err += chunk
+        err = netns.wait_tcpdump_armed(self.p)
         if "listening on" not in err:
             self._kill()
             os.unlink(self.path)

@@ -5,12 +5,11 @@ between access networks (RFC 7847 section 5.3).
 Run as root:  /usr/bin/python3 -m pytest -v tests/integration
 """
 
-import os
-import select
 import time
 
 import pytest
 
+import netns
 from netns import AR_ADDR4, AR_ADDR6, AR_DISTINCT, wait_until
 
 SPOOF_MAC = "02:00:00:00:77:77"
@@ -124,19 +123,7 @@ class Sniffer:
         self.p = topo.popen(access, "tcpdump", "-i", "ar", "-Q", "in", "-n",
                             "-e", "-l", "-U", "ether src " + SPOOF_MAC)
         # tcpdump says "listening on ar" once the capture is armed.
-        err = ""
-        deadline = time.monotonic() + 10
-        while "listening on" not in err:
-            left = deadline - time.monotonic()
-            if left <= 0 or self.p.poll() is not None:
-                break
-            ready, _, _ = select.select([self.p.stderr], [], [], left)
-            if ready:
-                chunk = os.read(self.p.stderr.fileno(), 4096).decode(
-                    errors="replace")
-                if not chunk:
-                    break
-                err += chunk
+        err = netns.wait_tcpdump_armed(self.p)
         assert "listening on" in err, "tcpdump did not start: " + err
 
     def stop(self):

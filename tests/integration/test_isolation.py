@@ -11,7 +11,6 @@ Run as root:  /usr/bin/python3 -m pytest -v tests/integration/test_isolation.py
 
 import os
 import re
-import select
 import subprocess
 import time
 
@@ -100,19 +99,7 @@ class Capture:
         self.p = topo.popen(access, "timeout", "120", "tcpdump", "-i", "ar",
                             "-Q", "in", "-n", "-e", "-l", "-U", "-vv",
                             "ether src " + mac)
-        err = ""
-        deadline = time.monotonic() + 10
-        while "listening on" not in err:
-            left = deadline - time.monotonic()
-            if left <= 0 or self.p.poll() is not None:
-                break
-            ready, _, _ = select.select([self.p.stderr], [], [], left)
-            if ready:
-                chunk = os.read(self.p.stderr.fileno(), 4096).decode(
-                    errors="replace")
-                if not chunk:
-                    break
-                err += chunk
+        err = netns.wait_tcpdump_armed(self.p)
         assert "listening on" in err, "tcpdump did not start: " + err
 
     def stop(self):

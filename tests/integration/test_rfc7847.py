@@ -20,7 +20,6 @@ Run as root:
       tests/integration/test_rfc7847.py
 """
 
-import os
 import re
 import time
 
@@ -264,7 +263,7 @@ def test_host_ra_and_redirect_never_leave(topo):
     """1d: RAs (multicast and unicast) and a Redirect sent by the host do
     not appear on any access wire; a multicast NS sent the same way, in the
     same batch, does (positive control)."""
-    addr = settle(topo)
+    settle(topo)
     mac = lif_mac(topo)
     ll = link_local(mac)
     ctl_grp, ctl_mac = solicited_node("2001:db8:1::7e57")
