@@ -172,7 +172,7 @@ status_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
 
 /* Removes every row lif-controller writes, for a clean exit. */
 void
-status_clear(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl)
+status_clear(struct ovsdb_idl_txn *txn OVS_UNUSED, struct ovsdb_idl *lif_idl)
 {
     const struct lifrec_logical_interface *row;
     LIFREC_LOGICAL_INTERFACE_FOR_EACH_SAFE (row, lif_idl) {
