@@ -26,18 +26,17 @@ def pytest_collection_modifyitems(config, items):
                     returncode=1)
 
 
-@pytest.fixture
-def topo(request):
-    """The sandbox topology, set up fresh for each test and always torn
-    down (processes by pid, namespaces by name), even on failure."""
-    mode = os.environ.get("LIF_TEST_PIPELINE", "controller")
+def topology(request, mode="controller", **kwargs):
+    """Generator for topology fixtures: a netns.Topology set up fresh for
+    each test and always torn down (processes by pid, namespaces by name),
+    even on failure; logs are dumped when the test failed."""
     if mode == "controller":
         builddir = os.environ.get("LIF_BUILDDIR", "/work/main/_build")
         ctl = os.path.join(builddir, "controller", "lif-controller")
         if not os.access(ctl, os.X_OK):
             pytest.fail("%s is missing: build ovs-lif first (or set "
                         "LIF_BUILDDIR)" % ctl)
-    t = netns.Topology(mode=mode, tag="liftest-%d" % os.getpid())
+    t = netns.Topology(mode=mode, **kwargs)
     try:
         t.start()
         yield t
@@ -45,6 +44,14 @@ def topo(request):
             t.dump_logs()
     finally:
         t.stop()
+
+
+@pytest.fixture
+def topo(request):
+    """The sandbox topology (see topology())."""
+    yield from topology(request,
+                        os.environ.get("LIF_TEST_PIPELINE", "controller"),
+                        tag="liftest-%d" % os.getpid())
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -17,6 +17,7 @@ import time
 import pytest
 
 import netns
+from conftest import topology
 from netns import HOST_ADDR4, wait_until
 
 # What lif-controller sets on an attached sub-interface.
@@ -29,19 +30,8 @@ ISOLATED = {
 
 @pytest.fixture
 def itopo(request):
-    builddir = os.environ.get("LIF_BUILDDIR", "/work/main/_build")
-    if not os.access(os.path.join(builddir, "controller", "lif-controller"),
-                     os.X_OK):
-        pytest.fail("lif-controller missing in %s: build first" % builddir)
-    t = netns.Topology(mode="controller", tag="lifiso-%d" % os.getpid(),
-                       isolate_subifs=False)
-    try:
-        t.start()
-        yield t
-        if hasattr(request.node, "rep_call") and request.node.rep_call.failed:
-            t.dump_logs()
-    finally:
-        t.stop()
+    yield from topology(request, tag="lifiso-%d" % os.getpid(),
+                        isolate_subifs=False)
 
 
 def sysctl(topo, fmt, dev):
