@@ -257,7 +257,11 @@ build_to_lif(const struct lif_logical *lif, struct lif_flow_table *out,
 {
     uint64_t nd = lif_cookie(LIF_COOKIE_ND, &lif->uuid);
 
-    /* Learn where ND and ARP senders live, bounded and aging. */
+    /* Learn where the senders of Neighbor Solicitations and Advertisements
+     * and of ARP live, bounded and aging.  Not from Router Advertisements
+     * and the like: routers send those periodically on every access, and
+     * PMIPv6 access routers share one MAC (RFC 5213), so they would move a
+     * neighbor away from the access whose request the host is answering. */
     char *learn = xasprintf(
         "learn(table=%d,idle_timeout=%d,priority=%d,limit=%d,"
         "cookie=%#"PRIx64",delete_learned,"
@@ -266,7 +270,7 @@ build_to_lif(const struct lif_logical *lif, struct lif_flow_table *out,
         LIF_T_NEIGHBOR, LIF_NEIGHBOR_IDLE_TIMEOUT, LIF_PRIO_DEFAULT,
         LIF_NEIGHBOR_LIMIT, lif_cookie(LIF_COOKIE_LEARNED, &lif->uuid),
         LIF_T_TO_LIF_ETH);
-    for (int type = 133; type <= 137; type++) {
+    for (int type = 135; type <= 136; type++) {
         char *match = xasprintf("icmp6,icmp_type=%d,icmp_code=0", type);
         add_flow(out, errors, LIF_T_FROM_SUBIF, LIF_PRIO_DEFAULT, nd,
                  match, learn);

@@ -47,8 +47,8 @@
  *                               (metered) to be rewritten there.
  *
  * From an access network (a sub-interface):
- *   table 20 LIF_T_FROM_SUBIF   ND and ARP teach LIF_T_NEIGHBOR where their
- *                               sender lives; then LIF_T_TO_LIF_ETH.
+ *   table 20 LIF_T_FROM_SUBIF   NS, NA and ARP teach LIF_T_NEIGHBOR where
+ *                               their sender lives; then LIF_T_TO_LIF_ETH.
  *   table 22 LIF_T_TO_LIF_ETH   own sub-interface: frames addressed to its
  *                               MAC are readdressed to the LIF's.
  *   table 24 LIF_T_TO_LIF       own sub-interface: ARP target addresses
