@@ -258,27 +258,35 @@ build_to_lif(const struct lif_logical *lif, struct lif_flow_table *out,
     uint64_t nd = lif_cookie(LIF_COOKIE_ND, &lif->uuid);
 
     /* Learn where the senders of Neighbor Solicitations and Advertisements
-     * and of ARP live, bounded and aging.  Not from Router Advertisements
-     * and the like: routers send those periodically on every access, and
-     * PMIPv6 access routers share one MAC (RFC 5213), so they would move a
-     * neighbor away from the access whose request the host is answering. */
-    char *learn = xasprintf(
-        "learn(table=%d,idle_timeout=%d,priority=%d,limit=%d,"
-        "cookie=%#"PRIx64",delete_learned,"
-        "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
-        "load:NXM_OF_IN_PORT[]->"LIF_REG_SUBIF"),resubmit(,%d)",
-        LIF_T_NEIGHBOR, LIF_NEIGHBOR_IDLE_TIMEOUT, LIF_PRIO_DEFAULT,
-        LIF_NEIGHBOR_LIMIT, lif_cookie(LIF_COOKIE_LEARNED, &lif->uuid),
-        LIF_T_TO_LIF_ETH);
-    for (int type = 135; type <= 136; type++) {
-        char *match = xasprintf("icmp6,icmp_type=%d,icmp_code=0", type);
-        add_flow(out, errors, LIF_T_FROM_SUBIF, LIF_PRIO_DEFAULT, nd,
-                 match, learn);
-        free(match);
+     * and of ARP live, bounded and aging.  A neighbor is its MAC and its
+     * address: PMIPv6 access routers share one MAC (RFC 5213), and a host
+     * that asks one of them about another's address must not move the
+     * other one.  Not from Router Advertisements and the like: routers send
+     * those periodically on every access. */
+    static const struct {
+        const char *match;
+        const char *key;    /* Learned match: the neighbor's address. */
+    } learns[] = {
+        { "icmp6,icmp_type=135,icmp_code=0",
+          "dl_type=0x86dd,NXM_NX_IPV6_DST[]=NXM_NX_IPV6_SRC[]" },
+        { "icmp6,icmp_type=136,icmp_code=0",
+          "dl_type=0x86dd,NXM_NX_IPV6_DST[]=NXM_NX_IPV6_SRC[]" },
+        { "arp", "dl_type=0x0806,NXM_OF_ARP_TPA[]=NXM_OF_ARP_SPA[]" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(learns); i++) {
+        add_flow_nocopy(
+            out, errors, LIF_T_FROM_SUBIF, LIF_PRIO_DEFAULT, nd,
+            xstrdup(learns[i].match),
+            xasprintf("learn(table=%d,idle_timeout=%d,priority=%d,limit=%d,"
+                      "cookie=%#"PRIx64",delete_learned,"
+                      "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],%s,"
+                      "load:NXM_OF_IN_PORT[]->"LIF_REG_SUBIF"),"
+                      "resubmit(,%d)", LIF_T_NEIGHBOR,
+                      LIF_NEIGHBOR_IDLE_TIMEOUT, LIF_PRIO_DEFAULT,
+                      LIF_NEIGHBOR_LIMIT,
+                      lif_cookie(LIF_COOKIE_LEARNED, &lif->uuid),
+                      learns[i].key, LIF_T_TO_LIF_ETH));
     }
-    add_flow(out, errors, LIF_T_FROM_SUBIF, LIF_PRIO_DEFAULT, nd, "arp",
-             learn);
-    free(learn);
     add_flow_nocopy(out, errors, LIF_T_FROM_SUBIF, LIF_PRIO_DROP,
                     lif_cookie(LIF_COOKIE_SUBIF_IN, &lif->uuid), xstrdup(""),
                     xasprintf("resubmit(,%d)", LIF_T_TO_LIF_ETH));

@@ -33,8 +33,9 @@
  *                               else takes the default path, a fast-
  *                               failover group over the sub-interfaces in
  *                               priority order (LIF_GROUP_DEFAULT_PATH).
- *   table 30 LIF_T_NEIGHBOR     learned: dl_dst=neighbor MAC -> reg1 = the
- *                               sub-interface it was last heard on.
+ *   table 30 LIF_T_NEIGHBOR     learned: neighbor MAC and address (IPv6 or
+ *                               ARP) -> reg1 = the sub-interface it was
+ *                               last heard on.
  *   table 35 LIF_T_NEIGHBOR_OUT reg1 names a usable sub-interface ->
  *                               LIF_T_TO_SUBIF; otherwise the default path.
  *   table 40 LIF_T_TO_SUBIF     reg1 = sub-interface: output to it; for a
