@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "lif-model.h"
+#include "lif-pipeline.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
 #include "smap.h"
@@ -35,6 +36,9 @@ bridge_settings_register_columns(struct ovsdb_idl *ovs_idl)
     ovsdb_idl_add_column(ovs_idl, &ovsrec_bridge_col_fail_mode);
     ovsdb_idl_add_column(ovs_idl, &ovsrec_bridge_col_other_config);
     ovsdb_idl_add_column(ovs_idl, &ovsrec_bridge_col_datapath_id);
+    ovsdb_idl_add_column(ovs_idl, &ovsrec_bridge_col_flow_tables);
+    ovsdb_idl_add_table(ovs_idl, &ovsrec_table_flow_table);
+    ovsdb_idl_add_column(ovs_idl, &ovsrec_flow_table_col_name);
     ovsdb_idl_add_column(ovs_idl, &ovsrec_interface_col_mac);
     ovsdb_idl_add_column(ovs_idl, &ovsrec_interface_col_mtu_request);
 }
@@ -48,6 +52,35 @@ set_other_config(const struct ovsrec_bridge *br, const char *key,
         VLOG_INFO("bridge %s: setting other_config:%s=%s", br->name, key,
                   value);
         ovsrec_bridge_update_other_config_setkey(br, key, value);
+    }
+}
+
+/* Names the pipeline's OpenFlow tables in 'br''s flow_tables, so that
+ * "ovs-ofctl --names dump-flows" and "ofproto/trace" show "from-lif" rather
+ * than "10". */
+static void
+set_table_names(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br)
+{
+    for (int table_id = 0; table_id < 255; table_id++) {
+        const char *name = lif_table_name(table_id);
+        if (!name) {
+            continue;
+        }
+
+        const struct ovsrec_flow_table *ft = NULL;
+        for (size_t i = 0; i < br->n_flow_tables; i++) {
+            if (br->key_flow_tables[i] == table_id) {
+                ft = br->value_flow_tables[i];
+                break;
+            }
+        }
+        if (!ft) {
+            ft = ovsrec_flow_table_insert(txn);
+            ovsrec_bridge_update_flow_tables_setkey(br, table_id, ft);
+        }
+        if (!ft->name || strcmp(ft->name, name)) {
+            ovsrec_flow_table_set_name(ft, name);
+        }
     }
 }
 
@@ -76,6 +109,7 @@ bridge_settings_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *ovs_idl,
         lif_datapath_id_derive(br->name, dpid);
         set_other_config(br, "datapath-id", dpid);
         set_other_config(br, "disable-in-band", "true");
+        set_table_names(txn, br);
 
         const struct ovsrec_interface *iface
             = ovsrec_interface_get_for_uuid(ovs_idl, &lif->uuid);
