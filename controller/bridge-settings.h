@@ -24,11 +24,12 @@ struct ovsdb_idl_txn;
  * LIF bridges.
  *
  * On every LIF bridge: fail_mode=secure (no fallback to NORMAL switching
- * when no controller is connected), other_config:disable-in-band=true, and a
+ * when no controller is connected), other_config:disable-in-band=true, a
  * fixed other_config:datapath-id derived from the bridge name (adding a port
  * then never changes the datapath-id, which would reconnect every
- * controller), and names for the pipeline's tables in flow_tables.  On the LIF interface: "mac" (the VLL-ID or the borrowed
- * address) and "mtu_request" (the lowest MTU of its sub-interfaces). */
+ * controller), and names for the pipeline's tables in flow_tables.  On the
+ * LIF interface: "mac" (the VLL-ID or the borrowed address) and
+ * "mtu_request" (the lowest MTU of its sub-interfaces). */
 void bridge_settings_run(struct ovsdb_idl_txn *, struct ovsdb_idl *ovs_idl,
                          const struct lif_model *);
 void bridge_settings_register_columns(struct ovsdb_idl *ovs_idl);
