@@ -184,7 +184,8 @@ def test_own_lladdr_single_reply(itopo):
     problem = try_isolated(t, "wlan0")
     t.vsctl("set", "interface", "wlan0", "external_ids:lif-lladdr=own")
     mac = mac_of(t, "wlan0")
-    time.sleep(1.0)
+    # Returns once lif-controller has installed the change.
+    t.host("lif-ctl", "--timeout=10", "--wait", "sync")
     # What the access learns from the (rewritten) NA/ARP reply: the LIF's
     # addresses at wlan0's MAC.
     for dst in (lif6, HOST_ADDR4):
