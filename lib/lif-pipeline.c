@@ -249,8 +249,62 @@ build_to_subif(const struct lif_subif *subif, struct lif_flow_table *out,
                               ETH_ADDR_ARGS(mac), p));
 }
 
-/* Tables LIF_T_FROM_SUBIF, LIF_T_TO_LIF_ETH and LIF_T_TO_LIF for one
- * sub-interface's own address, and the learning of neighbors. */
+/* Tables LIF_T_TO_LIF_ETH and LIF_T_TO_LIF for 'subif', which has its own
+ * link-layer address: wherever that address appears in a frame from the
+ * access (as the destination, or in a frame the access reflects back, such
+ * as a Wi-Fi access point's copy of the host's own multicast), the host
+ * sees the LIF's instead: Ethernet addresses, the ND SLL/TLL options, the
+ * ARP hardware addresses. */
+static void
+build_own_to_lif(const struct lif_logical *lif, const struct lif_subif *subif,
+                 struct lif_flow_table *out, struct svec *errors)
+{
+    uint64_t cookie = lif_cookie(LIF_COOKIE_LLADDR, &subif->uuid);
+    uint16_t p = port(subif->ofport);
+    struct eth_addr own = subif->mac;
+
+    static const char *eth_fields[] = { "dl_dst", "dl_src" };
+    for (size_t i = 0; i < ARRAY_SIZE(eth_fields); i++) {
+        add_flow_nocopy(out, errors, LIF_T_TO_LIF_ETH, LIF_PRIO_DEFAULT,
+                        cookie,
+                        xasprintf("in_port=%"PRIu16",%s="ETH_ADDR_FMT, p,
+                                  eth_fields[i], ETH_ADDR_ARGS(own)),
+                        xasprintf("set_field:"ETH_ADDR_FMT"->%s,"
+                                  "resubmit(,%d)", ETH_ADDR_ARGS(lif->mac),
+                                  eth_fields[i], LIF_T_TO_LIF));
+    }
+
+    static const struct {
+        const char *match;
+        const char *field;
+    } inner[] = {
+        { "icmp6,icmp_type=135,icmp_code=0", "nd_sll" },
+        { "icmp6,icmp_type=136,icmp_code=0", "nd_tll" },
+        { "arp", "arp_sha" },
+        { "arp", "arp_tha" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(inner); i++) {
+        add_flow_nocopy(out, errors, LIF_T_TO_LIF, LIF_PRIO_DEFAULT, cookie,
+                        xasprintf("in_port=%"PRIu16",%s,%s="ETH_ADDR_FMT, p,
+                                  inner[i].match, inner[i].field,
+                                  ETH_ADDR_ARGS(own)),
+                        xasprintf("set_field:"ETH_ADDR_FMT"->%s,"
+                                  "output:%"PRIu16, ETH_ADDR_ARGS(lif->mac),
+                                  inner[i].field, port(lif->ofport)));
+    }
+    /* A reflected gratuitous ARP carries the address twice. */
+    add_flow_nocopy(out, errors, LIF_T_TO_LIF, LIF_PRIO_ND_UNICAST, cookie,
+                    xasprintf("in_port=%"PRIu16",arp,arp_sha="ETH_ADDR_FMT
+                              ",arp_tha="ETH_ADDR_FMT, p, ETH_ADDR_ARGS(own),
+                              ETH_ADDR_ARGS(own)),
+                    xasprintf("set_field:"ETH_ADDR_FMT"->arp_sha,"
+                              "set_field:"ETH_ADDR_FMT"->arp_tha,"
+                              "output:%"PRIu16, ETH_ADDR_ARGS(lif->mac),
+                              ETH_ADDR_ARGS(lif->mac), port(lif->ofport)));
+}
+
+/* Tables LIF_T_FROM_SUBIF, LIF_T_TO_LIF_ETH and LIF_T_TO_LIF, and the
+ * learning of neighbors. */
 static void
 build_to_lif(const struct lif_logical *lif, struct lif_flow_table *out,
              struct svec *errors)
@@ -298,21 +352,7 @@ build_to_lif(const struct lif_logical *lif, struct lif_flow_table *out,
             || eth_addr_is_zero(subif->mac)) {
             continue;
         }
-        uint64_t cookie = lif_cookie(LIF_COOKIE_LLADDR, &subif->uuid);
-        add_flow_nocopy(out, errors, LIF_T_TO_LIF_ETH, LIF_PRIO_DEFAULT,
-                        cookie,
-                        xasprintf("in_port=%"PRIu16",dl_dst="ETH_ADDR_FMT,
-                                  port(subif->ofport),
-                                  ETH_ADDR_ARGS(subif->mac)),
-                        xasprintf("mod_dl_dst:"ETH_ADDR_FMT",resubmit(,%d)",
-                                  ETH_ADDR_ARGS(lif->mac), LIF_T_TO_LIF));
-        add_flow_nocopy(out, errors, LIF_T_TO_LIF, LIF_PRIO_DEFAULT, cookie,
-                        xasprintf("in_port=%"PRIu16",arp,arp_tha="
-                                  ETH_ADDR_FMT, port(subif->ofport),
-                                  ETH_ADDR_ARGS(subif->mac)),
-                        xasprintf("set_field:"ETH_ADDR_FMT"->arp_tha,"
-                                  "output:%"PRIu16, ETH_ADDR_ARGS(lif->mac),
-                                  port(lif->ofport)));
+        build_own_to_lif(lif, subif, out, errors);
     }
     add_flow_nocopy(out, errors, LIF_T_TO_LIF_ETH, LIF_PRIO_DROP,
                     lif_cookie(LIF_COOKIE_SUBIF_IN, &lif->uuid), xstrdup(""),
