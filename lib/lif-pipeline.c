@@ -28,6 +28,21 @@
 #include "svec.h"
 #include "util.h"
 
+/* The link-layer addresses inside ND and ARP packets that OVS can rewrite,
+ * for sub-interfaces with their own address.  'sender' marks the ones that
+ * carry the sender's address, which is the host's on the way out. */
+struct lladdr_field {
+    const char *match;          /* Packets that have the field. */
+    const char *field;          /* OVS field name. */
+    bool sender;                /* Sender's own address? */
+};
+static const struct lladdr_field lladdr_fields[] = {
+    { "icmp6,icmp_type=135,icmp_code=0", "nd_sll", true },
+    { "icmp6,icmp_type=136,icmp_code=0", "nd_tll", true },
+    { "arp", "arp_sha", true },
+    { "arp", "arp_tha", false },
+};
+
 /* Adds a flow to 'out'.  Records an error in 'errors' if the flow does not
  * parse (a bug in this file). */
 static void
@@ -217,23 +232,20 @@ build_to_subif(const struct lif_subif *subif, struct lif_flow_table *out,
     }
 
     const struct eth_addr mac = subif->mac;
-    static const struct {
-        const char *match;
-        const char *field;
-    } rewrites[] = {
-        { "icmp6,icmp_type=135,icmp_code=0", "nd_sll" },
-        { "icmp6,icmp_type=136,icmp_code=0", "nd_tll" },
-        { "arp", "arp_sha" },
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(rewrites); i++) {
+    /* On the way out only the sender's address is the host's. */
+    for (size_t i = 0; i < ARRAY_SIZE(lladdr_fields); i++) {
+        const struct lladdr_field *rw = &lladdr_fields[i];
+        if (!rw->sender) {
+            continue;
+        }
         add_flow_nocopy(out, errors, LIF_T_TO_SUBIF, LIF_PRIO_ND_UNICAST,
                         cookie,
                         xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16",%s", p,
-                                  rewrites[i].match),
+                                  rw->match),
                         xasprintf("mod_dl_src:"ETH_ADDR_FMT",set_field:"
                                   ETH_ADDR_FMT"->%s,output:%"PRIu16,
                                   ETH_ADDR_ARGS(mac), ETH_ADDR_ARGS(mac),
-                                  rewrites[i].field, p));
+                                  rw->field, p));
     }
     /* OVS cannot rewrite a Router Solicitation's source link-layer address
      * option, so lif-controller does (pinctrl), through the punt meter. */
@@ -274,23 +286,15 @@ build_own_to_lif(const struct lif_logical *lif, const struct lif_subif *subif,
                                   eth_fields[i], LIF_T_TO_LIF));
     }
 
-    static const struct {
-        const char *match;
-        const char *field;
-    } inner[] = {
-        { "icmp6,icmp_type=135,icmp_code=0", "nd_sll" },
-        { "icmp6,icmp_type=136,icmp_code=0", "nd_tll" },
-        { "arp", "arp_sha" },
-        { "arp", "arp_tha" },
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(inner); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(lladdr_fields); i++) {
+        const struct lladdr_field *inner = &lladdr_fields[i];
         add_flow_nocopy(out, errors, LIF_T_TO_LIF, LIF_PRIO_DEFAULT, cookie,
                         xasprintf("in_port=%"PRIu16",%s,%s="ETH_ADDR_FMT, p,
-                                  inner[i].match, inner[i].field,
+                                  inner->match, inner->field,
                                   ETH_ADDR_ARGS(own)),
                         xasprintf("set_field:"ETH_ADDR_FMT"->%s,"
                                   "output:%"PRIu16, ETH_ADDR_ARGS(lif->mac),
-                                  inner[i].field, port(lif->ofport)));
+                                  inner->field, port(lif->ofport)));
     }
     /* A reflected gratuitous ARP carries the address twice. */
     add_flow_nocopy(out, errors, LIF_T_TO_LIF, LIF_PRIO_ND_UNICAST, cookie,
