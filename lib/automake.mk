@@ -12,6 +12,11 @@ lib_liblif_la_SOURCES = \
 	lib/lif-nd.h \
 	lib/lif-pipeline.c \
 	lib/lif-pipeline.h \
+	lib/lif-pipeline-flow.c \
+	lib/lif-pipeline-lladdr.c \
+	lib/lif-pipeline-nd.c \
+	lib/lif-pipeline-path.c \
+	lib/lif-pipeline-private.h \
 	lib/lif-tables.h \
 	lib/lif-util.c \
 	lib/lif-util.h

@@ -31,7 +31,14 @@ struct uuid;
     LIF_COOKIE_CATEGORY(DROP, 0x04, "drop")                       \
     LIF_COOKIE_CATEGORY(ND, 0x05, "nd-arp")                       \
     LIF_COOKIE_CATEGORY(LLADDR, 0x06, "lladdr-rewrite")           \
-    LIF_COOKIE_CATEGORY(LEARNED, 0x07, "learned-neighbor")
+    LIF_COOKIE_CATEGORY(LEARNED, 0x07, "learned-neighbor")        \
+    LIF_COOKIE_CATEGORY(CHAIN, 0x08, "flow-chain")                \
+    LIF_COOKIE_CATEGORY(PIN, 0x09, "flow-pinned")                 \
+    LIF_COOKIE_CATEGORY(REFLECTIVE, 0x0a, "flow-reflective")      \
+    LIF_COOKIE_CATEGORY(POLICY, 0x0b, "flow-policy")              \
+    LIF_COOKIE_CATEGORY(SRC_PREFIX, 0x0c, "source-prefix")        \
+    LIF_COOKIE_CATEGORY(ROUTER_MAC, 0x0d, "router-mac")           \
+    LIF_COOKIE_CATEGORY(RA_PUNT, 0x0e, "ra-punt")
 
 /* Cookie categories. */
 enum lif_cookie_category {

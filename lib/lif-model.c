@@ -102,6 +102,8 @@ lif_logical_destroy(struct lif_logical *lif)
             free(lif->subifs[i].name);
             free(lif->subifs[i].technology);
             svec_destroy(&lif->subifs[i].errors);
+            free(lif->subifs[i].routers);
+            free(lif->subifs[i].prefixes);
         }
         free(lif->subifs);
         free(lif->name);

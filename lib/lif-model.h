@@ -16,7 +16,9 @@
 #ifndef LIF_MODEL_H
 #define LIF_MODEL_H 1
 
+#include <netinet/in.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "openvswitch/hmap.h"
 #include "simap.h"
@@ -55,6 +57,29 @@ enum lif_lladdr_mode {
 /* Default external_ids:lif-priority. */
 #define LIF_DEFAULT_PRIORITY 100
 
+/* A router learned from the Router Advertisements on one access (RFC 7847
+ * section 5 property 3, path awareness). */
+struct lif_router {
+    struct in6_addr addr;       /* Its link-local address. */
+    struct eth_addr mac;        /* Its link-layer address. */
+    uint16_t lifetime;          /* Router lifetime, seconds (0: not a
+                                 * default router). */
+    int preference;             /* RFC 4191: -1 low, 0 medium, 1 high. */
+    long long int expires;      /* Wall-clock msec when it ends. */
+};
+
+/* A prefix learned from a Prefix Information option on one access. */
+struct lif_prefix {
+    struct in6_addr prefix;
+    int plen;
+    bool on_link;               /* L flag. */
+    bool autonomous;            /* A flag. */
+    uint32_t valid;             /* Valid lifetime as advertised, seconds. */
+    uint32_t preferred;         /* Preferred lifetime as advertised. */
+    long long int valid_until;  /* Wall-clock msec; LLONG_MAX: infinite. */
+    long long int preferred_until;
+};
+
 /* A sub-interface: a port on a LIF bridge other than the LIF itself and the
  * bridge's own local port. */
 struct lif_subif {
@@ -71,6 +96,14 @@ struct lif_subif {
     enum lif_carrier carrier;   /* What the carrier poller sees. */
     enum lif_subif_state state; /* Derived from all of the above. */
     struct svec errors;         /* Configuration errors, for status. */
+
+    /* Path awareness: what the Router Advertisements on this access say,
+     * from lif-controller's path table (empty where nothing was heard). */
+    struct lif_router *routers; /* Most preferred default router first. */
+    size_t n_routers;
+    struct lif_prefix *prefixes;
+    size_t n_prefixes;
+    int ra_mtu;                 /* MTU option of the RAs, or 0. */
 };
 
 /* A logical interface and its sub-interfaces: one per LIF bridge. */
