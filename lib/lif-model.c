@@ -447,6 +447,19 @@ lif_model_build(struct ovsdb_idl *ovs_idl, const struct simap *carriers,
     }
 }
 
+/* Returns the default router of 'subif': the most preferred of its routers
+ * with a non-zero router lifetime, or NULL. */
+const struct lif_router *
+lif_subif_default_router(const struct lif_subif *subif)
+{
+    for (size_t i = 0; i < subif->n_routers; i++) {
+        if (subif->routers[i].lifetime) {
+            return &subif->routers[i];
+        }
+    }
+    return NULL;
+}
+
 /* Returns a string for 'carrier'. */
 const char *
 lif_carrier_to_string(enum lif_carrier carrier)

@@ -104,6 +104,11 @@ struct lif_subif {
     struct lif_prefix *prefixes;
     size_t n_prefixes;
     int ra_mtu;                 /* MTU option of the RAs, or 0. */
+    unsigned long long int n_ra;            /* RAs learned from. */
+    unsigned long long int n_ra_malformed;  /* RAs refused. */
+    unsigned long long int n_ra_ignored;    /* Routers and prefixes that
+                                             * were invalid or beyond the
+                                             * path table's bounds. */
 };
 
 /* A logical interface and its sub-interfaces: one per LIF bridge. */
@@ -148,6 +153,8 @@ void lif_logical_destroy(struct lif_logical *);
 struct lif_subif *lif_logical_add_subif(struct lif_logical *,
                                         const char *name);
 void lif_logical_finish(struct lif_logical *);
+
+const struct lif_router *lif_subif_default_router(const struct lif_subif *);
 
 void lif_datapath_id_derive(const char *bridge, char dpid[17]);
 void lif_vll_id_derive(const char *system_id, const char *lif_name,

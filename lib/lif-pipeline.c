@@ -251,6 +251,52 @@ lif_pipeline_build(const struct lif_logical *lif, struct lif_flow_table *out,
     lif_pl_build_path(lif, out, errors);
 }
 
+/* Initializes 'meters' as empty. */
+void
+lif_meters_init(struct lif_meters *meters)
+{
+    *meters = (struct lif_meters) { .meters = NULL };
+}
+
+/* Frees what 'meters' holds. */
+void
+lif_meters_destroy(struct lif_meters *meters)
+{
+    free(meters->meters);
+    lif_meters_init(meters);
+}
+
+/* Adds meter 'id' with 'rate' packets per second to 'meters', keeping them
+ * sorted by id; a meter already there keeps its first rate. */
+void
+lif_meters_add(struct lif_meters *meters, uint32_t id, uint32_t rate)
+{
+    size_t i = 0;
+    while (i < meters->n && meters->meters[i].id < id) {
+        i++;
+    }
+    if (i < meters->n && meters->meters[i].id == id) {
+        return;
+    }
+    if (meters->n >= meters->allocated) {
+        meters->meters = x2nrealloc(meters->meters, &meters->allocated,
+                                    sizeof *meters->meters);
+    }
+    memmove(&meters->meters[i + 1], &meters->meters[i],
+            (meters->n - i) * sizeof *meters->meters);
+    meters->meters[i] = (struct lif_meter) { .id = id, .rate = rate };
+    meters->n++;
+}
+
+/* Whether 'a' and 'b' hold the same meters with the same rates. */
+bool
+lif_meters_equal(const struct lif_meters *a, const struct lif_meters *b)
+{
+    return (a->n == b->n
+            && (!a->n
+                || !memcmp(a->meters, b->meters, a->n * sizeof *a->meters)));
+}
+
 /* Returns the name of OpenFlow table 'table_id' of the LIF pipeline, or NULL
  * if the pipeline does not use that table. */
 const char *

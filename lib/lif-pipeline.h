@@ -16,9 +16,32 @@
 #ifndef LIF_PIPELINE_H
 #define LIF_PIPELINE_H 1
 
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdint.h>
+
 struct lif_flow_table;
 struct lif_logical;
 struct svec;
+
+/* A meter the pipeline's flows use: an OpenFlow meter id and its rate in
+ * packets per second (one drop band). */
+struct lif_meter {
+    uint32_t id;
+    uint32_t rate;
+};
+
+/* The meters of one bridge, sorted by id. */
+struct lif_meters {
+    struct lif_meter *meters;
+    size_t n, allocated;
+};
+
+void lif_meters_init(struct lif_meters *);
+void lif_meters_destroy(struct lif_meters *);
+void lif_meters_add(struct lif_meters *, uint32_t id, uint32_t rate);
+bool lif_meters_equal(const struct lif_meters *, const struct lif_meters *);
+void lif_pipeline_meters(const struct lif_logical *, struct lif_meters *);
 
 /* The pipeline compiler: a pure function from one LIF of the model to the
  * OpenFlow flows and groups its bridge needs (see lif-tables.h for the

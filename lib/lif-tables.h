@@ -157,6 +157,7 @@ enum lif_punt_opcode {
 /* Flow priorities. */
 #define LIF_PRIO_DROP 0             /* Catch-all. */
 #define LIF_PRIO_DEFAULT 100        /* Ordinary forwarding rules. */
+#define LIF_PRIO_RA_PUNT 120        /* Copies of RAs from an access. */
 #define LIF_PRIO_ND_UNICAST 150     /* Unicast ND and ARP. */
 #define LIF_PRIO_ND_MULTICAST 200   /* Link-local multicast ND, ARP
                                      * broadcast. */
