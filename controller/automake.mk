@@ -7,6 +7,8 @@ controller_lif_controller_SOURCES = \
 	controller/lif-controller.c \
 	controller/ofctrl.c \
 	controller/ofctrl.h \
+	controller/path-notify.c \
+	controller/path-notify.h \
 	controller/pinctrl.c \
 	controller/pinctrl.h \
 	controller/bridge-settings.c \

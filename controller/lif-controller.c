@@ -30,10 +30,13 @@
 #include "lif-flow-table.h"
 #include "lif-idl.h"
 #include "lif-model.h"
+#include "lif-path-events.h"
+#include "lif-paths.h"
 #include "lif-pipeline.h"
 #include "lif-util.h"
 #include "memory.h"
 #include "ofctrl.h"
+#include "path-notify.h"
 #include "pinctrl.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-port.h"
@@ -66,6 +69,9 @@ struct lif_bridge {
     struct pinctrl *pinctrl;           /* Its packet-in connection. */
     struct lif_flow_table desired;     /* What it should have. */
     bool put_pending;                  /* 'desired' not yet sent. */
+    struct lif_path_snap snap;         /* Its LIF at the last recompute, for
+                                        * path events. */
+    bool have_snap;                    /* False until the first one. */
 };
 
 /* Everything the main loop owns. */
@@ -77,6 +83,7 @@ struct controller {
     bool force_recompute;              /* "recompute" was requested. */
 
     struct lif_model model;            /* The current model. */
+    struct lif_paths *paths;           /* What the accesses' RAs say. */
     struct shash bridges;              /* "struct lif_bridge"s by name. */
     int64_t next_cfg;                  /* LIF_Global next_cfg seen. */
 
@@ -143,6 +150,7 @@ destroy_bridge(struct lif_bridge *br)
         ofctrl_destroy(br->ofctrl);
         pinctrl_destroy(br->pinctrl);
         lif_flow_table_destroy(&br->desired);
+        lif_path_snap_destroy(&br->snap);
         free(br);
     }
 }
@@ -175,6 +183,26 @@ databases_ready(const struct controller *ctl)
             && ovsrec_open_vswitch_first(ctl->ovs_loop.idl));
 }
 
+/* Tells the host and the access routers what changed in 'lif''s paths
+ * since the last recompute (lif-path-events.h). */
+static void
+run_path_events(struct lif_bridge *br, const struct lif_logical *lif)
+{
+    struct lif_path_snap snap;
+    struct lif_path_events events;
+
+    lif_path_snap_take(&snap, lif);
+    lif_path_events_init(&events);
+    lif_path_events_compute(br->have_snap ? &br->snap : NULL, &snap,
+                            time_wall_msec(), &events);
+    path_notify_send(&events, lif->bridge, lif->name, br->pinctrl);
+    lif_path_events_destroy(&events);
+
+    lif_path_snap_destroy(&br->snap);
+    br->snap = snap;
+    br->have_snap = true;
+}
+
 /* Recomputes the model and every bridge's desired flows from scratch.  The
  * OpenFlow side later sends only what differs from what is installed. */
 static void
@@ -187,6 +215,19 @@ recompute(struct controller *ctl)
     lif_model_init(&ctl->model);
     lif_model_build(ctl->ovs_loop.idl, &carriers, &ctl->model);
     simap_destroy(&carriers);
+
+    /* What the accesses' routers said, as of now. */
+    lif_paths_expire(ctl->paths, time_wall_msec());
+    struct lif_logical *pl;
+    HMAP_FOR_EACH (pl, hmap_node, &ctl->model.lifs) {
+        struct sset names = SSET_INITIALIZER(&names);
+        for (size_t i = 0; i < pl->n_subifs; i++) {
+            sset_add(&names, pl->subifs[i].name);
+        }
+        lif_paths_retain(ctl->paths, pl->bridge, &names);
+        sset_destroy(&names);
+        lif_paths_fill(ctl->paths, pl);
+    }
 
     /* What the host stack isolation could not do is a configuration error
      * of that sub-interface. */
@@ -231,7 +272,7 @@ recompute(struct controller *ctl)
             VLOG_INFO("%s: LIF bridge with LIF %s", lif->bridge, lif->name);
             br = xzalloc(sizeof *br);
             br->ofctrl = ofctrl_create(lif->bridge);
-            br->pinctrl = pinctrl_create(lif->bridge);
+            br->pinctrl = pinctrl_create(lif->bridge, ctl->paths);
             lif_flow_table_init(&br->desired);
             shash_add(&ctl->bridges, lif->bridge, br);
         }
@@ -250,6 +291,14 @@ recompute(struct controller *ctl)
         lif_flow_table_swap(&br->desired, &desired);
         lif_flow_table_destroy(&desired);
         br->put_pending = true;
+
+        struct lif_meters meters;
+        lif_meters_init(&meters);
+        lif_pipeline_meters(lif, &meters);
+        ofctrl_set_meters(br->ofctrl, &meters);
+        lif_meters_destroy(&meters);
+
+        run_path_events(br, lif);
     }
     carrier_set_devices(&devices);
     sset_destroy(&devices);
@@ -309,13 +358,24 @@ run_bridges(struct controller *ctl)
     SHASH_FOR_EACH (node, &ctl->bridges) {
         struct lif_bridge *br = node->data;
         ofctrl_run(br->ofctrl);
-        pinctrl_run(br->pinctrl);
+        if (pinctrl_run(br->pinctrl)) {
+            /* Router Advertisements changed what the model says. */
+            ctl->force_recompute = true;
+        }
+    }
+    if (lif_paths_expire(ctl->paths, time_wall_msec())) {
+        ctl->force_recompute = true;
     }
 }
 
 static void
 wait_bridges(struct controller *ctl)
 {
+    long long int next = lif_paths_next_expiry(ctl->paths);
+    if (next != LLONG_MAX) {
+        poll_timer_wait(MAX(next - time_wall_msec(), 0));
+    }
+
     struct shash_node *node;
     SHASH_FOR_EACH (node, &ctl->bridges) {
         struct lif_bridge *br = node->data;
@@ -391,6 +451,7 @@ main(int argc, char *argv[])
     ctl.ovs_seqno = ctl.lif_seqno = UINT_MAX;
     ctl.carrier_seqno = UINT64_MAX;
     lif_model_init(&ctl.model);
+    ctl.paths = lif_paths_create();
     shash_init(&ctl.bridges);
 
     carrier_init(carrier_poll_interval);
@@ -485,6 +546,7 @@ main(int argc, char *argv[])
     }
     shash_destroy(&ctl.bridges);
     lif_model_destroy(&ctl.model);
+    lif_paths_destroy(ctl.paths);
     ovsdb_idl_loop_destroy(&ctl.ovs_loop);
     ovsdb_idl_loop_destroy(&ctl.lif_loop);
     unixctl_server_destroy(unixctl);

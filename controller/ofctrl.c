@@ -27,6 +27,7 @@
 #include "dirs.h"
 #include "lif-cookie.h"
 #include "lif-flow-table.h"
+#include "lif-pipeline.h"
 #include "lif-tables.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
@@ -93,8 +94,9 @@ struct ofctrl {
 
     struct ovs_list barriers;   /* Contains "struct ofctrl_barrier"s. */
     struct hmap port_stats;     /* Contains "struct ofctrl_port_stats"s. */
-    ovs_be32 meter_xids[2];     /* The last meter mods: an error for them
-                                 * is expected and harmless. */
+    struct lif_meters meters;   /* The meters the flows use. */
+    struct lif_meters meters_sent;  /* Meters installed on this
+                                     * connection. */
     long long int next_stats;   /* When to request port statistics. */
     unsigned int stats_seqno;   /* Changes when 'port_stats' does. */
     int64_t cur_cfg;            /* Highest cfg acknowledged. */
@@ -149,6 +151,8 @@ ofctrl_destroy(struct ofctrl *ofctrl)
         rconn_destroy(ofctrl->rconn);
         rconn_packet_counter_destroy(ofctrl->tx_counter);
         lif_flow_table_destroy(&ofctrl->installed);
+        lif_meters_destroy(&ofctrl->meters);
+        lif_meters_destroy(&ofctrl->meters_sent);
         clear_barriers(ofctrl);
         struct ofctrl_port_stats *ops;
         HMAP_FOR_EACH_POP (ops, hmap_node, &ofctrl->port_stats) {
@@ -288,29 +292,83 @@ handle_port_stats_reply(struct ofctrl *ofctrl, const struct ofpbuf *msg)
     ofctrl->stats_seqno++;
 }
 
-/* Makes sure the punt meter exists with the right rate before any flow
- * refers to it.  Meters cannot go into bundles, so this is an add (which
- * fails harmlessly if the meter exists) followed by a modify. */
+/* Makes sure 'meter' exists with the right rate before any flow refers to
+ * it (OVS resolves a controller action's meter when the flow is added, and
+ * a flow added before its meter stays unmetered).  Meters cannot go into
+ * bundles, so this is an add (which fails harmlessly if the meter exists)
+ * followed by a modify. */
 static void
-install_meter(struct ofctrl *ofctrl)
+install_meter(struct ofctrl *ofctrl, const struct lif_meter *meter)
 {
     static const int commands[] = { OFPMC13_ADD, OFPMC13_MODIFY };
-    char *spec = xasprintf("meter=%d pktps burst stats bands=type=drop "
-                           "rate=%d burst_size=%d", LIF_METER_PUNT,
-                           LIF_METER_PUNT_RATE, LIF_METER_PUNT_RATE);
+    char *spec = xasprintf("meter=%"PRIu32" pktps burst stats "
+                           "bands=type=drop rate=%"PRIu32" "
+                           "burst_size=%"PRIu32, meter->id, meter->rate,
+                           meter->rate);
 
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
         struct ofputil_meter_mod mm;
         enum ofputil_protocol usable;
         char *error = parse_ofp_meter_mod_str(&mm, spec, commands[i],
                                               &usable);
-        ovs_assert(!error);     /* A constant: see lif-tables.h. */
-        struct ofpbuf *msg = ofputil_encode_meter_mod(OFP15_VERSION, &mm);
-        ofctrl->meter_xids[i] = ((struct ofp_header *) msg->data)->xid;
-        queue_msg(ofctrl, msg);
+        ovs_assert(!error);     /* Built above from numbers. */
+        queue_msg(ofctrl, ofputil_encode_meter_mod(OFP15_VERSION, &mm));
         free(mm.meter.bands);
     }
     free(spec);
+}
+
+/* Installs the meters in 'ofctrl->meters' that this connection has not
+ * installed yet, with their current rates. */
+static void
+install_meters(struct ofctrl *ofctrl)
+{
+    for (size_t i = 0; i < ofctrl->meters.n; i++) {
+        const struct lif_meter *m = &ofctrl->meters.meters[i];
+        bool sent = false;
+        for (size_t j = 0; j < ofctrl->meters_sent.n; j++) {
+            if (ofctrl->meters_sent.meters[j].id == m->id
+                && ofctrl->meters_sent.meters[j].rate == m->rate) {
+                sent = true;
+                break;
+            }
+        }
+        if (!sent) {
+            install_meter(ofctrl, m);
+        }
+    }
+    lif_meters_destroy(&ofctrl->meters_sent);
+    for (size_t i = 0; i < ofctrl->meters.n; i++) {
+        lif_meters_add(&ofctrl->meters_sent, ofctrl->meters.meters[i].id,
+                       ofctrl->meters.meters[i].rate);
+    }
+}
+
+/* Tells 'ofctrl' which meters the flows of the next puts use.  Meters are
+ * never deleted: one left over from a detached sub-interface costs nothing
+ * and is reused if the port comes back. */
+void
+ofctrl_set_meters(struct ofctrl *ofctrl, const struct lif_meters *meters)
+{
+    lif_meters_destroy(&ofctrl->meters);
+    for (size_t i = 0; i < meters->n; i++) {
+        lif_meters_add(&ofctrl->meters, meters->meters[i].id,
+                       meters->meters[i].rate);
+    }
+}
+
+/* Whether 'oh', an OpenFlow error, answers a meter mod. */
+static bool
+is_meter_mod_error(const struct ofp_header *oh)
+{
+    struct ofpbuf payload;
+    enum ofpraw raw;
+
+    if (ofperr_decode_msg(oh, &payload) && payload.size >= sizeof *oh
+        && !ofpraw_decode_partial(&raw, payload.data, payload.size)) {
+        return raw == OFPRAW_OFPT13_METER_MOD;
+    }
+    return false;
 }
 
 /* Starts reading every flow and group from the switch into the mirror, so
@@ -327,7 +385,8 @@ start_dump(struct ofctrl *ofctrl)
     match_init_catchall(&fsr.match);
 
     lif_flow_table_clear(&ofctrl->installed);
-    install_meter(ofctrl);
+    lif_meters_destroy(&ofctrl->meters_sent);
+    install_meters(ofctrl);
     queue_msg(ofctrl, ofputil_encode_flow_stats_request(&fsr,
                                                         OFPUTIL_P_OF15_OXM));
     queue_msg(ofctrl, ofputil_encode_group_desc_request(OFP15_VERSION,
@@ -358,8 +417,7 @@ handle_message(struct ofctrl *ofctrl, const struct ofpbuf *msg)
         break;
 
     case OFPTYPE_ERROR: {
-        if (oh->xid == ofctrl->meter_xids[0]
-            || oh->xid == ofctrl->meter_xids[1]) {
+        if (is_meter_mod_error(oh)) {
             /* "Meter exists" for the add, or the like: the modify that
              * follows the add sets the meter either way. */
             VLOG_DBG("%s: meter mod answered with an error",
@@ -590,6 +648,8 @@ ofctrl_put(struct ofctrl *ofctrl, const struct lif_flow_table *desired,
         || ofctrl->need_dump || ofctrl->dumps_pending) {
         return false;
     }
+
+    install_meters(ofctrl);
 
     bool first = !ofctrl->n_bundles_since_connect;
     struct lif_changes changes;

@@ -23,6 +23,7 @@
 
 struct ds;
 struct lif_flow_table;
+struct lif_meters;
 struct ofputil_port_stats;
 
 /* ofctrl: lif-controller's OpenFlow connection to one bridge.
@@ -58,6 +59,7 @@ void ofctrl_destroy(struct ofctrl *);
 void ofctrl_run(struct ofctrl *);
 void ofctrl_wait(struct ofctrl *);
 
+void ofctrl_set_meters(struct ofctrl *, const struct lif_meters *);
 bool ofctrl_put(struct ofctrl *, const struct lif_flow_table *desired,
                 int64_t req_cfg);
 bool ofctrl_is_connected(const struct ofctrl *);

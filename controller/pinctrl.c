@@ -24,6 +24,8 @@
 #include "hash.h"
 #include "lif-model.h"
 #include "lif-nd.h"
+#include "lif-paths.h"
+#include "lif-ra.h"
 #include "lif-tables.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
@@ -38,13 +40,18 @@
 #include "openvswitch/rconn.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
+#include "simap.h"
 #include "socket-util.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(pinctrl);
 
 COVERAGE_DEFINE(pinctrl_rs_rewritten);
 COVERAGE_DEFINE(pinctrl_dropped);
+COVERAGE_DEFINE(pinctrl_ra);
+COVERAGE_DEFINE(pinctrl_ra_malformed);
+COVERAGE_DEFINE(pinctrl_packet_out);
 
 /* A sub-interface with its own link-layer address. */
 struct pinctrl_own {
@@ -53,26 +60,43 @@ struct pinctrl_own {
     struct eth_addr mac;
 };
 
+/* At most this many packet-outs wait for the connection. */
+#define PINCTRL_MAX_PENDING 64
+
 /* The packet-in connection to one bridge. */
 struct pinctrl {
     char *bridge;
     struct rconn *rconn;
     unsigned int conn_seqno;    /* rconn connection seqno last seen. */
     struct hmap owns;           /* Contains "struct pinctrl_own"s. */
+    struct lif_paths *paths;    /* Where Router Advertisements go. */
+    struct simap subifs;        /* Sub-interface names to ofports. */
+    bool paths_changed;         /* An RA was handled since the last
+                                 * pinctrl_run(). */
+    struct ovs_list pending;    /* Packet-outs waiting for the connection:
+                                 * "struct ofpbuf"s. */
+    size_t n_pending;
 
     /* Statistics, for connection-status. */
     unsigned int n_rs_rewritten;
     unsigned int n_dropped;
+    unsigned int n_ra;
+    unsigned int n_ra_malformed;
+    unsigned int n_packet_outs;
 };
 
-/* Creates a packet-in connection to 'bridge'. */
+/* Creates a packet-in connection to 'bridge'.  Router Advertisements
+ * punted on it are learned into 'paths'. */
 struct pinctrl *
-pinctrl_create(const char *bridge)
+pinctrl_create(const char *bridge, struct lif_paths *paths)
 {
     struct pinctrl *pinctrl = xzalloc(sizeof *pinctrl);
     pinctrl->bridge = xstrdup(bridge);
     pinctrl->rconn = rconn_create(5, 0, DSCP_DEFAULT, 1u << OFP15_VERSION);
     hmap_init(&pinctrl->owns);
+    pinctrl->paths = paths;
+    simap_init(&pinctrl->subifs);
+    ovs_list_init(&pinctrl->pending);
 
     char *target = xasprintf("unix:%s/%s.mgmt", ovs_rundir(), bridge);
     char *name = xasprintf("%s-pinctrl", bridge);
@@ -99,19 +123,29 @@ pinctrl_destroy(struct pinctrl *pinctrl)
         rconn_destroy(pinctrl->rconn);
         clear_owns(pinctrl);
         hmap_destroy(&pinctrl->owns);
+        simap_destroy(&pinctrl->subifs);
+        struct ofpbuf *msg;
+        LIST_FOR_EACH_POP (msg, list_node, &pinctrl->pending) {
+            ofpbuf_delete(msg);
+        }
         free(pinctrl->bridge);
         free(pinctrl);
     }
 }
 
-/* Tells 'pinctrl' which sub-interfaces of 'lif' have their own link-layer
- * address. */
+/* Tells 'pinctrl' about the sub-interfaces of 'lif': their ofports, and
+ * which have their own link-layer address. */
 void
 pinctrl_update(struct pinctrl *pinctrl, const struct lif_logical *lif)
 {
     clear_owns(pinctrl);
+    simap_clear(&pinctrl->subifs);
     for (size_t i = 0; i < lif->n_subifs; i++) {
         const struct lif_subif *subif = &lif->subifs[i];
+        if (subif->ofport != OFPP_NONE) {
+            simap_put(&pinctrl->subifs, subif->name,
+                      ofp_to_u16(subif->ofport));
+        }
         if (subif->lladdr_mode == LIF_LLADDR_OWN
             && subif->ofport != OFPP_NONE
             && !eth_addr_is_zero(subif->mac)) {
@@ -162,6 +196,20 @@ handle_get_config_reply(struct pinctrl *pinctrl, const struct ofp_header *oh)
                NULL);
 }
 
+/* Sends 'msg' now, or once the connection is up (bounded). */
+static void
+send_or_queue(struct pinctrl *pinctrl, struct ofpbuf *msg)
+{
+    if (rconn_is_connected(pinctrl->rconn)) {
+        rconn_send(pinctrl->rconn, msg, NULL);
+    } else if (pinctrl->n_pending < PINCTRL_MAX_PENDING) {
+        ovs_list_push_back(&pinctrl->pending, &msg->list_node);
+        pinctrl->n_pending++;
+    } else {
+        ofpbuf_delete(msg);
+    }
+}
+
 static void
 send_packet(struct pinctrl *pinctrl, const struct dp_packet *packet,
             ofp_port_t out_port)
@@ -179,9 +227,58 @@ send_packet(struct pinctrl *pinctrl, const struct dp_packet *packet,
     };
     match_init_catchall(&po.flow_metadata);
     match_set_in_port(&po.flow_metadata, OFPP_CONTROLLER);
-    rconn_send(pinctrl->rconn,
-               ofputil_encode_packet_out(&po, OFPUTIL_P_OF15_OXM), NULL);
+    send_or_queue(pinctrl, ofputil_encode_packet_out(&po,
+                                                     OFPUTIL_P_OF15_OXM));
     ofpbuf_uninit(&ofpacts);
+}
+
+/* Sends 'packet' out of OpenFlow port 'out_port' of the bridge, as is.  If
+ * the connection is not up yet, the packet waits for it (a few at most). */
+void
+pinctrl_send(struct pinctrl *pinctrl, const struct dp_packet *packet,
+             ofp_port_t out_port)
+{
+    pinctrl->n_packet_outs++;
+    COVERAGE_INC(pinctrl_packet_out);
+    send_packet(pinctrl, packet, out_port);
+}
+
+/* Learns from a copy of a Router Advertisement that arrived on 'in_port'. */
+static void
+handle_ra(struct pinctrl *pinctrl, ofp_port_t in_port, const void *data,
+          size_t len)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    const char *subif = NULL;
+    struct simap_node *node;
+
+    SIMAP_FOR_EACH (node, &pinctrl->subifs) {
+        if (node->data == ofp_to_u16(in_port)) {
+            subif = node->name;
+            break;
+        }
+    }
+    if (!subif) {
+        pinctrl->n_dropped++;
+        return;
+    }
+
+    struct lif_ra ra;
+    const char *error = lif_ra_parse(data, len, &ra);
+    if (error) {
+        pinctrl->n_ra_malformed++;
+        COVERAGE_INC(pinctrl_ra_malformed);
+        lif_paths_count_malformed(pinctrl->paths, pinctrl->bridge, subif);
+        VLOG_WARN_RL(&rl, "%s: malformed Router Advertisement on %s "
+                     "ignored: %s", pinctrl->bridge, subif, error);
+    } else {
+        pinctrl->n_ra++;
+        COVERAGE_INC(pinctrl_ra);
+        lif_paths_learn(pinctrl->paths, pinctrl->bridge, subif, &ra,
+                        time_wall_msec());
+    }
+    /* Counters changed at least. */
+    pinctrl->paths_changed = true;
 }
 
 static void
@@ -204,6 +301,11 @@ handle_packet_in(struct pinctrl *pinctrl, const struct ofp_header *oh)
         goto drop;
     }
     memcpy(&opcode, pin.userdata, sizeof opcode);
+    if (ntohl(opcode) == LIF_PUNT_RA) {
+        handle_ra(pinctrl, pin.flow_metadata.flow.in_port.ofp_port,
+                  pin.packet, pin.packet_len);
+        return;
+    }
     if (ntohl(opcode) != LIF_PUNT_RS_OWN_LLADDR) {
         goto drop;
     }
@@ -233,8 +335,9 @@ drop:
     VLOG_DBG_RL(&rl, "%s: dropped an unexpected packet-in", pinctrl->bridge);
 }
 
-/* Runs the connection and handles what arrived. */
-void
+/* Runs the connection and handles what arrived.  Returns true if a Router
+ * Advertisement was handled (the path table or its counters changed). */
+bool
 pinctrl_run(struct pinctrl *pinctrl)
 {
     rconn_run(pinctrl->rconn);
@@ -246,11 +349,19 @@ pinctrl_run(struct pinctrl *pinctrl)
             setup_connection(pinctrl);
         }
     }
+    if (rconn_is_connected(pinctrl->rconn)) {
+        struct ofpbuf *msg;
+        LIST_FOR_EACH_POP (msg, list_node, &pinctrl->pending) {
+            rconn_send(pinctrl->rconn, msg, NULL);
+        }
+        pinctrl->n_pending = 0;
+    }
 
+    bool changed = false;
     for (int i = 0; i < 50; i++) {
         struct ofpbuf *msg = rconn_recv(pinctrl->rconn);
         if (!msg) {
-            return;
+            goto out;
         }
 
         const struct ofp_header *oh = msg->data;
@@ -274,6 +385,11 @@ pinctrl_run(struct pinctrl *pinctrl)
         ofpbuf_delete(msg);
     }
     poll_immediate_wake();
+
+out:
+    changed = pinctrl->paths_changed;
+    pinctrl->paths_changed = false;
+    return changed;
 }
 
 /* Arranges for poll_block() to wake up when pinctrl_run() has work. */
@@ -289,8 +405,10 @@ void
 pinctrl_format_status(const struct pinctrl *pinctrl, struct ds *ds)
 {
     ds_put_format(ds, "%s packet-ins: %s, %u router solicitations "
-                  "rewritten, %u dropped", pinctrl->bridge,
+                  "rewritten, %u router advertisements learned, %u "
+                  "malformed, %u dropped, %u packets sent", pinctrl->bridge,
                   rconn_is_connected(pinctrl->rconn) ? "connected"
                   : "not connected", pinctrl->n_rs_rewritten,
-                  pinctrl->n_dropped);
+                  pinctrl->n_ra, pinctrl->n_ra_malformed,
+                  pinctrl->n_dropped, pinctrl->n_packet_outs);
 }

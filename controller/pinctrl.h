@@ -16,8 +16,14 @@
 #ifndef PINCTRL_H
 #define PINCTRL_H 1
 
+#include <stdbool.h>
+
+#include "openvswitch/types.h"
+
+struct dp_packet;
 struct ds;
 struct lif_logical;
+struct lif_paths;
 
 /* pinctrl: lif-controller's packet-in connection to one bridge.
  *
@@ -29,16 +35,30 @@ struct lif_logical;
  *
  * Every punt in the pipeline is metered (LIF_METER_PUNT in lif-tables.h),
  * so a flood from an access network cannot starve the controller.  The
- * only punt today: the host's Router Solicitations leaving through a
- * sub-interface with its own link-layer address, whose source link-layer
- * address option OVS cannot rewrite; pinctrl rewrites it and sends the
- * solicitation out on that sub-interface. */
+ * punts:
+ *
+ *   - the host's Router Solicitations leaving through a sub-interface with
+ *     its own link-layer address, whose source link-layer address option
+ *     OVS cannot rewrite; pinctrl rewrites it and sends the solicitation
+ *     out on that sub-interface;
+ *
+ *   - copies of the Router Advertisements from each access (each access
+ *     has its own meter): parsed by lif_ra_parse(), which refuses
+ *     malformed ones (counted, logged rate-limited), and learned into the
+ *     path table.
+ *
+ * pinctrl_send() is lif-controller's packet-out: the RAs, RSs and NAs that
+ * tell the host and the access routers about paths (lif-path-events.h).
+ * Packet-outs made while the connection is down wait for it, a few at
+ * most. */
 struct pinctrl;
 
-struct pinctrl *pinctrl_create(const char *bridge);
+struct pinctrl *pinctrl_create(const char *bridge, struct lif_paths *);
 void pinctrl_destroy(struct pinctrl *);
 void pinctrl_update(struct pinctrl *, const struct lif_logical *);
-void pinctrl_run(struct pinctrl *);
+bool pinctrl_run(struct pinctrl *);
+void pinctrl_send(struct pinctrl *, const struct dp_packet *,
+                  ofp_port_t out_port);
 void pinctrl_wait(struct pinctrl *);
 void pinctrl_format_status(const struct pinctrl *, struct ds *);
 

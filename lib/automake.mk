@@ -10,6 +10,8 @@ lib_liblif_la_SOURCES = \
 	lib/lif-model.h \
 	lib/lif-nd.c \
 	lib/lif-nd.h \
+	lib/lif-path-events.c \
+	lib/lif-path-events.h \
 	lib/lif-paths.c \
 	lib/lif-paths.h \
 	lib/lif-pipeline.c \
