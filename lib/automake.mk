@@ -21,6 +21,8 @@ lib_liblif_la_SOURCES = \
 	lib/lif-pipeline-nd.c \
 	lib/lif-pipeline-path.c \
 	lib/lif-pipeline-private.h \
+	lib/lif-ra.c \
+	lib/lif-ra.h \
 	lib/lif-tables.h \
 	lib/lif-util.c \
 	lib/lif-util.h

@@ -5,12 +5,17 @@ noinst_PROGRAMS += tests/lif-test
 tests_lif_test_SOURCES = tests/lif-test.c
 tests_lif_test_LDADD = lib/liblif.la $(OVS_LIBDIR)/libopenvswitch.la
 
+noinst_PROGRAMS += tests/lif-test-ra
+tests_lif_test_ra_SOURCES = tests/lif-test-ra.c
+tests_lif_test_ra_LDADD = lib/liblif.la $(OVS_LIBDIR)/libopenvswitch.la
+
 TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/lif-macros.at \
 	tests/lif-unit.at \
 	tests/lif-controller.at \
 	tests/lif-nd.at \
+	tests/lif-ra.at \
 	tests/lif-ctl.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/testsuite tests/package.m4 \
 	tests/atlocal.in tests/integration
