@@ -435,6 +435,18 @@ pre_cmd_show(struct ctl_context *ctx)
         &lifrec_sub_interface_col_carrier,
         &lifrec_sub_interface_col_prefixes,
         &lifrec_sub_interface_col_router,
+        &lifrec_sub_interface_col_routers,
+        &lifrec_sub_interface_col_prefix_info,
+        &lifrec_sub_interface_col_ra_mtu,
+        &lifrec_router_col_address,
+        &lifrec_router_col_mac,
+        &lifrec_router_col_lifetime,
+        &lifrec_router_col_preference,
+        &lifrec_prefix_col_prefix,
+        &lifrec_prefix_col_on_link,
+        &lifrec_prefix_col_autonomous,
+        &lifrec_prefix_col_valid_lifetime,
+        &lifrec_prefix_col_preferred_lifetime,
         &lifrec_sub_interface_col_statistics,
         &lifrec_sub_interface_col_errors,
         &lifrec_flow_policy_col_lif,
@@ -549,6 +561,62 @@ show_statistics(struct ds *out, const struct lifrec_sub_interface *subif)
                   values[0], values[1], values[2], values[3]);
 }
 
+/* Appends 'seconds', an RA lifetime, to 'out'. */
+static void
+show_lifetime(struct ds *out, int64_t seconds)
+{
+    if (seconds == UINT32_MAX) {
+        ds_put_cstr(out, "infinite");
+    } else {
+        ds_put_format(out, "%"PRId64"s", seconds);
+    }
+}
+
+static int
+compare_prefixes(const void *a_, const void *b_)
+{
+    const struct lifrec_prefix *const *a = a_;
+    const struct lifrec_prefix *const *b = b_;
+
+    return strcmp((*a)->prefix, (*b)->prefix);
+}
+
+/* Appends the routers and prefixes of 'subif' (path awareness), one per
+ * line, the default router first. */
+static void
+show_paths(struct ds *out, const struct lifrec_sub_interface *subif)
+{
+    for (size_t i = 0; i < subif->n_routers; i++) {
+        const struct lifrec_router *r = subif->routers[i];
+        bool def = subif->router && !strcmp(subif->router, r->address);
+        ds_put_format(out, "        router %s %s: lifetime ", r->address,
+                      r->mac);
+        show_lifetime(out, r->lifetime);
+        ds_put_format(out, ", preference %s%s\n", r->preference,
+                      def ? ", default" : "");
+    }
+
+    size_t n = subif->n_prefix_info;
+    const struct lifrec_prefix **prefixes = xmalloc((n + 1)
+                                                    * sizeof *prefixes);
+    for (size_t i = 0; i < n; i++) {
+        prefixes[i] = subif->prefix_info[i];
+    }
+    qsort(prefixes, n, sizeof *prefixes, compare_prefixes);
+    for (size_t i = 0; i < n; i++) {
+        const struct lifrec_prefix *p = prefixes[i];
+        ds_put_format(out, "        prefix %s:%s%s valid ", p->prefix,
+                      p->on_link ? " on-link," : "",
+                      p->autonomous ? " autonomous," : "");
+        show_lifetime(out, p->valid_lifetime);
+        ds_put_cstr(out, ", preferred ");
+        show_lifetime(out, p->preferred_lifetime);
+        ds_put_char(out, '\n');
+    }
+    free(prefixes);
+    show_int(out, 8, "ra_mtu", subif->ra_mtu, subif->n_ra_mtu);
+}
+
 static void
 show_sub_interface(struct ds *out, const struct lifrec_sub_interface *subif)
 {
@@ -560,8 +628,7 @@ show_sub_interface(struct ds *out, const struct lifrec_sub_interface *subif)
     show_string(out, 8, "mac", subif->mac);
     show_int(out, 8, "mtu", subif->mtu, subif->n_mtu);
     show_string(out, 8, "carrier", subif->carrier);
-    show_strings(out, 8, "prefixes", subif->prefixes, subif->n_prefixes);
-    show_string(out, 8, "router", subif->router);
+    show_paths(out, subif);
     show_statistics(out, subif);
     show_strings(out, 8, "errors", subif->errors, subif->n_errors);
 }
