@@ -581,13 +581,33 @@ compare_prefixes(const void *a_, const void *b_)
     return strcmp((*a)->prefix, (*b)->prefix);
 }
 
+static int
+compare_routers(const void *a_, const void *b_)
+{
+    const struct lifrec_router *const *a = a_;
+    const struct lifrec_router *const *b = b_;
+
+    if (!(*a)->lifetime != !(*b)->lifetime) {
+        return (*a)->lifetime ? -1 : 1;
+    }
+    int cmp = strcmp((*a)->address, (*b)->address);
+    return cmp ? cmp : strcmp((*a)->mac, (*b)->mac);
+}
+
 /* Appends the routers and prefixes of 'subif' (path awareness), one per
- * line, the default router first. */
+ * line, default routers first. */
 static void
 show_paths(struct ds *out, const struct lifrec_sub_interface *subif)
 {
-    for (size_t i = 0; i < subif->n_routers; i++) {
-        const struct lifrec_router *r = subif->routers[i];
+    size_t n_routers = subif->n_routers;
+    const struct lifrec_router **routers = xmalloc((n_routers + 1)
+                                                   * sizeof *routers);
+    for (size_t i = 0; i < n_routers; i++) {
+        routers[i] = subif->routers[i];
+    }
+    qsort(routers, n_routers, sizeof *routers, compare_routers);
+    for (size_t i = 0; i < n_routers; i++) {
+        const struct lifrec_router *r = routers[i];
         bool def = subif->router && !strcmp(subif->router, r->address);
         ds_put_format(out, "        router %s %s: lifetime ", r->address,
                       r->mac);
@@ -595,6 +615,7 @@ show_paths(struct ds *out, const struct lifrec_sub_interface *subif)
         ds_put_format(out, ", preference %s%s\n", r->preference,
                       def ? ", default" : "");
     }
+    free(routers);
 
     size_t n = subif->n_prefix_info;
     const struct lifrec_prefix **prefixes = xmalloc((n + 1)
