@@ -16,7 +16,8 @@ TESTSUITE_AT = \
 	tests/lif-controller.at \
 	tests/lif-nd.at \
 	tests/lif-ra.at \
-	tests/lif-ctl.at
+	tests/lif-ctl.at \
+	tests/lif-config.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/testsuite tests/package.m4 \
 	tests/atlocal.in tests/integration
 TESTSUITE = $(srcdir)/tests/testsuite

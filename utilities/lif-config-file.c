@@ -32,6 +32,15 @@
 #include "packets.h"
 #include "util.h"
 
+/* libopenvswitch, linked statically, also defines functions named
+ * json_object(), json_array(), json_string(), json_integer(), json_real()
+ * and json_equal(), and the linker takes its definitions over libjansson's:
+ * calling one of those here would call OVS's.  json_pack() makes the values
+ * instead (see new_object() and the like below), and the names are
+ * poisoned so that no call creeps in. */
+#pragma GCC poison json_object json_array json_string json_integer
+#pragma GCC poison json_real json_equal
+
 /* The file's format is described by utilities/lif-config.schema.json and
  * lif-ctl(8); keep the three in step.
  *
@@ -448,7 +457,7 @@ parse_subif(struct parser *p, const json_t *obj, const struct pos_node *node,
     }
     get_string(p, obj, node, what, "type", false, true, "", &subif->type,
                NULL);
-    parse_options(p, obj, node, &subif->options);
+    parse_options(p, obj, node, subif->options);
     get_int(p, obj, node, what, "ofport_request", false, 1,
             MAX_OFPORT_REQUEST, 0, &subif->ofport_request);
     get_int(p, obj, node, what, "priority", false, 0, 65535,
@@ -742,6 +751,7 @@ lif_cfg_check_match(const char *match)
 
     /* Take away the L3 and L4 fields; nothing may remain. */
     struct flow_wildcards wc = m.wc;
+    wc.masks.packet_type = 0;
     wc.masks.dl_type = 0;
     wc.masks.nw_src = 0;
     wc.masks.nw_dst = 0;
@@ -790,7 +800,8 @@ lif_cfg_destroy(struct lif_cfg *cfg)
             struct lif_cfg_subif *subif = &lif->subifs[j];
             free(subif->name);
             free(subif->type);
-            smap_destroy(&subif->options);
+            smap_destroy(subif->options);
+            free(subif->options);
             free(subif->technology);
         }
         free(lif->subifs);
@@ -842,7 +853,8 @@ lif_cfg_add_subif(struct lif_cfg_lif *lif, const char *name)
         .technology = xstrdup(""),
         .lladdr = LIF_LLADDR_LOGICAL,
     };
-    smap_init(&subif->options);
+    subif->options = xmalloc(sizeof *subif->options);
+    smap_init(subif->options);
     return subif;
 }
 
@@ -908,12 +920,36 @@ lif_cfg_sort(struct lif_cfg *cfg)
     }
 }
 
+static json_t *
+new_object(void)
+{
+    return json_pack("{}");
+}
+
+static json_t *
+new_array(void)
+{
+    return json_pack("[]");
+}
+
+static json_t *
+new_string(const char *s)
+{
+    return json_pack("s", s);
+}
+
+static json_t *
+new_integer(json_int_t i)
+{
+    return json_pack("I", i);
+}
+
 /* Sets string member 'key' of 'obj' to 'value', unless it is 'dflt'. */
 static void
 put_string(json_t *obj, const char *key, const char *value, const char *dflt)
 {
     if (strcmp(value, dflt)) {
-        json_object_set_new(obj, key, json_string(value));
+        json_object_set_new(obj, key, new_string(value));
     }
 }
 
@@ -922,23 +958,23 @@ static void
 put_int(json_t *obj, const char *key, int value, int dflt)
 {
     if (value != dflt) {
-        json_object_set_new(obj, key, json_integer(value));
+        json_object_set_new(obj, key, new_integer(value));
     }
 }
 
 static json_t *
 subif_to_json(const struct lif_cfg_subif *subif)
 {
-    json_t *obj = json_object();
+    json_t *obj = new_object();
 
-    json_object_set_new(obj, "name", json_string(subif->name));
+    json_object_set_new(obj, "name", new_string(subif->name));
     put_string(obj, "type", subif->type, "");
-    if (!smap_is_empty(&subif->options)) {
-        json_t *options = json_object();
-        const struct smap_node **nodes = smap_sort(&subif->options);
-        for (size_t i = 0; i < smap_count(&subif->options); i++) {
+    if (!smap_is_empty(subif->options)) {
+        json_t *options = new_object();
+        const struct smap_node **nodes = smap_sort(subif->options);
+        for (size_t i = 0; i < smap_count(subif->options); i++) {
             json_object_set_new(options, nodes[i]->key,
-                                json_string(nodes[i]->value));
+                                new_string(nodes[i]->value));
         }
         free(nodes);
         json_object_set_new(obj, "options", options);
@@ -954,16 +990,16 @@ subif_to_json(const struct lif_cfg_subif *subif)
 static json_t *
 policy_to_json(const struct lif_cfg_policy *policy)
 {
-    json_t *obj = json_object();
+    json_t *obj = new_object();
 
-    json_object_set_new(obj, "name", json_string(policy->name));
-    json_object_set_new(obj, "priority", json_integer(policy->priority));
-    json_object_set_new(obj, "match", json_string(policy->match));
+    json_object_set_new(obj, "name", new_string(policy->name));
+    json_object_set_new(obj, "priority", new_integer(policy->priority));
+    json_object_set_new(obj, "match", new_string(policy->match));
 
-    json_t *subifs = json_array();
+    json_t *subifs = new_array();
     for (size_t i = 0; i < policy->sub_interfaces.n; i++) {
         json_array_append_new(subifs,
-                              json_string(policy->sub_interfaces.names[i]));
+                              new_string(policy->sub_interfaces.names[i]));
     }
     json_object_set_new(obj, "sub_interfaces", subifs);
     put_string(obj, "mode", policy->mode, "failover");
@@ -973,27 +1009,27 @@ policy_to_json(const struct lif_cfg_policy *policy)
 static json_t *
 lif_to_json(const struct lif_cfg_lif *lif)
 {
-    json_t *obj = json_object();
+    json_t *obj = new_object();
 
-    json_object_set_new(obj, "bridge", json_string(lif->bridge));
+    json_object_set_new(obj, "bridge", new_string(lif->bridge));
     put_string(obj, "datapath_type", lif->datapath_type, "");
-    json_object_set_new(obj, "name", json_string(lif->name));
+    json_object_set_new(obj, "name", new_string(lif->name));
     put_int(obj, "ofport_request", lif->ofport_request, 0);
     put_string(obj, "lladdr", lif->lladdr, "virtual");
     if (lif->has_vll_id) {
         char s[ETH_ADDR_STRLEN + 1];
         snprintf(s, sizeof s, ETH_ADDR_FMT, ETH_ADDR_ARGS(lif->vll_id));
-        json_object_set_new(obj, "vll_id", json_string(s));
+        json_object_set_new(obj, "vll_id", new_string(s));
     }
     if (lif->n_subifs) {
-        json_t *subifs = json_array();
+        json_t *subifs = new_array();
         for (size_t i = 0; i < lif->n_subifs; i++) {
             json_array_append_new(subifs, subif_to_json(&lif->subifs[i]));
         }
         json_object_set_new(obj, "sub_interfaces", subifs);
     }
     if (lif->n_policies) {
-        json_t *policies = json_array();
+        json_t *policies = new_array();
         for (size_t i = 0; i < lif->n_policies; i++) {
             json_array_append_new(policies,
                                   policy_to_json(&lif->policies[i]));
@@ -1003,14 +1039,33 @@ lif_to_json(const struct lif_cfg_lif *lif)
     return obj;
 }
 
+/* Returns the JSON text 'compact' indented as lif_cfg_to_text() does, with
+ * a new-line at the end, or NULL if it is not valid JSON.  The caller must
+ * free it. */
+char *
+lif_cfg_reindent(const char *compact)
+{
+    json_t *json = json_loads(compact, JSON_DECODE_ANY, NULL);
+    if (!json) {
+        return NULL;
+    }
+
+    char *s = json_dumps(json, JSON_INDENT(2) | JSON_PRESERVE_ORDER
+                         | JSON_ENCODE_ANY);
+    json_decref(json);
+    char *text = xasprintf("%s\n", s);
+    free(s);
+    return text;
+}
+
 /* Returns 'cfg' as indented JSON text that ends in a new-line, with members
  * in a fixed order and the settings that have their default values left
  * out.  The caller must free it. */
 char *
 lif_cfg_to_text(const struct lif_cfg *cfg)
 {
-    json_t *root = json_object();
-    json_t *lifs = json_array();
+    json_t *root = new_object();
+    json_t *lifs = new_array();
 
     for (size_t i = 0; i < cfg->n_lifs; i++) {
         json_array_append_new(lifs, lif_to_json(&cfg->lifs[i]));

@@ -45,7 +45,8 @@ struct lif_cfg_pos {
 struct lif_cfg_subif {
     char *name;
     char *type;                 /* Interface type, "" for a system one. */
-    struct smap options;        /* Interface options. */
+    struct smap *options;       /* Interface options.  (Not a member: the
+                                 * struct moves, and an smap must not.) */
     int ofport_request;         /* 0 for none. */
     int priority;               /* external_ids:lif-priority. */
     char *technology;           /* external_ids:lif-technology, or "". */
@@ -98,6 +99,7 @@ void lif_cfg_sort(struct lif_cfg *);
 bool lif_cfg_parse(const char *text, size_t length, const char *file_name,
                    struct lif_cfg *, struct svec *errors);
 char *lif_cfg_to_text(const struct lif_cfg *);
+char *lif_cfg_reindent(const char *compact);
 
 char *lif_cfg_check_match(const char *match);
 bool lif_cfg_mode_is_valid(const char *mode);

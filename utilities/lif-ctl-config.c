@@ -105,7 +105,9 @@ ovs_idl_connect(void)
         if (!ovsdb_idl_is_alive(ovs_idl)) {
             int retval = ovsdb_idl_get_last_error(ovs_idl);
             ctl_fatal("%s: Open_vSwitch database connection failed (%s)",
-                      *globals.db, ovs_retval_to_string(retval));
+                      *globals.db,
+                      (retval ? ovs_retval_to_string(retval)
+                       : "the server does not seem to serve it"));
         }
         if (ovsdb_idl_has_ever_connected(ovs_idl)) {
             return ovs_idl;
@@ -197,7 +199,8 @@ export_subif(struct lif_cfg_lif *lif, const struct ovsrec_interface *iface)
 
     free(subif->type);
     subif->type = xstrdup(iface->type);
-    smap_clone(&subif->options, &iface->options);
+    smap_destroy(subif->options);
+    smap_clone(subif->options, &iface->options);
     if (iface->n_ofport_request) {
         subif->ofport_request = iface->ofport_request[0];
     }
@@ -656,8 +659,13 @@ sync_iface(struct apply_ctx *ac, const char *bridge,
     if (iface->n_ofport_request != n_request
         || (n_request && iface->ofport_request[0] != request)) {
         ovsrec_interface_set_ofport_request(iface, &request, n_request);
-        ds_put_format(&ac->changes, "%s: %s: ofport_request %d\n", bridge,
-                      iface->name, ofport_request);
+        if (n_request) {
+            ds_put_format(&ac->changes, "%s: %s: ofport_request %d\n",
+                          bridge, iface->name, ofport_request);
+        } else {
+            ds_put_format(&ac->changes, "%s: %s: ofport_request removed\n",
+                          bridge, iface->name);
+        }
     }
 
     if (!smap_equal(&iface->external_ids, ids)) {
@@ -894,7 +902,7 @@ apply_bridge(struct apply_ctx *ac, struct ovsdb_idl_txn *txn,
             iface = new_port(txn, subif->name, subif->type, &ports);
         }
         sync_subif_keys(ac, lif->bridge, subif, &ids);
-        sync_iface(ac, lif->bridge, iface, subif->type, &subif->options,
+        sync_iface(ac, lif->bridge, iface, subif->type, subif->options,
                    subif->ofport_request, &ids);
         smap_destroy(&ids);
     }

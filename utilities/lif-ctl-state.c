@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "db-ctl-base.h"
+#include "lif-config-file.h"
 #include "lif-idl.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -36,7 +37,8 @@
  * say) is printed as that row, nested, up to MAX_DEPTH levels.
  *
  * It builds the JSON with OVS's JSON library, not libjansson: the OVSDB
- * data it prints are OVS's, and the two libraries' names collide. */
+ * data it prints are OVS's, and the two libraries' names collide.
+ * libjansson only indents the result, as "export" does. */
 
 #define MAX_DEPTH 3
 
@@ -261,8 +263,11 @@ lif_ctl_cmd_state_dump(struct ctl_context *ctx)
 
     struct json *root = json_object_create();
     json_object_put(root, "lifs", lifs);
-    char *s = json_to_string(root, JSSF_PRETTY | JSSF_SORT);
-    ds_put_format(&ctx->output, "%s\n", s);
+    /* Indented by libjansson, like "export". */
+    char *s = json_to_string(root, JSSF_SORT);
+    char *text = lif_cfg_reindent(s);
+    ds_put_cstr(&ctx->output, text);
+    free(text);
     free(s);
     json_destroy(root);
 }
