@@ -299,7 +299,8 @@ lif_paths_expire(struct lif_paths *paths, long long int now)
 
     SHASH_FOR_EACH (node, &paths->subifs) {
         struct path_subif *ps = node->data;
-        for (size_t i = 0; i < ps->n_routers; ) {
+        size_t i = 0;
+        while (i < ps->n_routers) {
             struct lif_router *r = &ps->routers[i];
             if (r->lifetime && r->expires <= now) {
                 memmove(r, r + 1,
@@ -310,7 +311,8 @@ lif_paths_expire(struct lif_paths *paths, long long int now)
                 i++;
             }
         }
-        for (size_t i = 0; i < ps->n_prefixes; ) {
+        i = 0;
+        while (i < ps->n_prefixes) {
             struct lif_prefix *p = &ps->prefixes[i];
             if (p->valid_until <= now) {
                 ps->prefixes[i] = ps->prefixes[--ps->n_prefixes];
