@@ -247,6 +247,7 @@ recompute(struct controller *ctl)
                                                        node->name);
         if (!lif || !lif->usable) {
             VLOG_INFO("%s: no longer a usable LIF bridge", node->name);
+            path_notify_forget(node->name);
             destroy_bridge(node->data);
             shash_delete(&ctl->bridges, node);
         }
@@ -362,6 +363,7 @@ run_bridges(struct controller *ctl)
             /* Router Advertisements changed what the model says. */
             ctl->force_recompute = true;
         }
+        path_notify_run(node->name, br->pinctrl, ctl->paths);
     }
     if (lif_paths_expire(ctl->paths, time_wall_msec())) {
         ctl->force_recompute = true;
@@ -375,6 +377,7 @@ wait_bridges(struct controller *ctl)
     if (next != LLONG_MAX) {
         poll_timer_wait(MAX(next - time_wall_msec(), 0));
     }
+    path_notify_wait();
 
     struct shash_node *node;
     SHASH_FOR_EACH (node, &ctl->bridges) {

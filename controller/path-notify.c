@@ -25,10 +25,14 @@
 #include "coverage.h"
 #include "dp-packet.h"
 #include "lif-path-events.h"
+#include "lif-paths.h"
 #include "lif-ra.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
 #include "pinctrl.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(path_notify);
@@ -39,6 +43,118 @@ COVERAGE_DEFINE(path_notify_na);
 
 /* At most this many of the host's addresses get an unsolicited NA. */
 #define PATH_NOTIFY_MAX_NA 16
+
+/* Router Solicitations per access that becomes usable, and the time
+ * between them, until a Router Advertisement arrives. */
+#define PATH_NOTIFY_MAX_RS 3
+#define PATH_NOTIFY_RS_INTERVAL 1000
+
+/* An access whose routers lif-controller is soliciting. */
+struct path_solicit {
+    char *bridge;
+    char *subif;
+    ofp_port_t port;
+    struct eth_addr mac;        /* Source MAC of the solicitations. */
+    int n_sent;
+    long long int started;      /* Wall clock, msec. */
+    long long int next;         /* Wall clock, msec. */
+};
+
+/* Accesses being solicited, by "bridge/subif". */
+static struct shash solicits = SHASH_INITIALIZER(&solicits);
+
+static void
+solicit_destroy(struct path_solicit *ps)
+{
+    free(ps->bridge);
+    free(ps->subif);
+    free(ps);
+}
+
+static void
+send_rs(struct pinctrl *pinctrl, ofp_port_t port, struct eth_addr mac)
+{
+    struct dp_packet *b = dp_packet_new(128);
+    lif_ra_compose_rs(b, mac);
+    pinctrl_send(pinctrl, b, port);
+    dp_packet_delete(b);
+    COVERAGE_INC(path_notify_rs);
+}
+
+/* Starts soliciting 'subif' of 'bridge' on 'port' with source 'mac'. */
+static void
+solicit_start(struct pinctrl *pinctrl, const char *bridge, const char *subif,
+              ofp_port_t port, struct eth_addr mac)
+{
+    char *key = xasprintf("%s/%s", bridge, subif);
+    struct path_solicit *ps = shash_find_data(&solicits, key);
+    if (!ps) {
+        ps = xzalloc(sizeof *ps);
+        ps->bridge = xstrdup(bridge);
+        ps->subif = xstrdup(subif);
+        shash_add(&solicits, key, ps);
+    }
+    free(key);
+
+    long long int now = time_wall_msec();
+    ps->port = port;
+    ps->mac = mac;
+    ps->n_sent = 1;
+    ps->started = now;
+    ps->next = now + PATH_NOTIFY_RS_INTERVAL;
+    send_rs(pinctrl, port, mac);
+}
+
+/* Sends the Router Solicitations that are due on 'bridge', through
+ * 'pinctrl', and stops soliciting accesses that answered ('paths'). */
+void
+path_notify_run(const char *bridge, struct pinctrl *pinctrl,
+                const struct lif_paths *paths)
+{
+    long long int now = time_wall_msec();
+    struct shash_node *node;
+
+    SHASH_FOR_EACH_SAFE (node, &solicits) {
+        struct path_solicit *ps = node->data;
+        if (strcmp(ps->bridge, bridge)) {
+            continue;
+        }
+        if (lif_paths_last_ra(paths, bridge, ps->subif) >= ps->started
+            || ps->n_sent >= PATH_NOTIFY_MAX_RS) {
+            solicit_destroy(ps);
+            shash_delete(&solicits, node);
+        } else if (now >= ps->next) {
+            ps->n_sent++;
+            ps->next = now + PATH_NOTIFY_RS_INTERVAL;
+            send_rs(pinctrl, ps->port, ps->mac);
+        }
+    }
+}
+
+/* Arranges to wake up when a Router Solicitation is due. */
+void
+path_notify_wait(void)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &solicits) {
+        const struct path_solicit *ps = node->data;
+        poll_timer_wait(MAX(ps->next - time_wall_msec(), 0));
+    }
+}
+
+/* Stops soliciting on 'bridge', which lif-controller no longer runs. */
+void
+path_notify_forget(const char *bridge)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, &solicits) {
+        struct path_solicit *ps = node->data;
+        if (!strcmp(ps->bridge, bridge)) {
+            solicit_destroy(ps);
+            shash_delete(&solicits, node);
+        }
+    }
+}
 
 /* Stores in 'addrs' the IPv6 addresses of network device 'name' (at most
  * PATH_NOTIFY_MAX_NA) and returns how many. */
@@ -95,9 +211,7 @@ path_notify_send(const struct lif_path_events *events, const char *bridge,
         case LIF_PATH_EVENT_RS:
             VLOG_INFO_RL(&rl, "%s: %s usable: soliciting its routers",
                          bridge, e->subif);
-            lif_ra_compose_rs(b, e->mac);
-            pinctrl_send(pinctrl, b, e->port);
-            COVERAGE_INC(path_notify_rs);
+            solicit_start(pinctrl, bridge, e->subif, e->port, e->mac);
             break;
 
         case LIF_PATH_EVENT_NA: {

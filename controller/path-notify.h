@@ -17,14 +17,24 @@
 #define PATH_NOTIFY_H 1
 
 struct lif_path_events;
+struct lif_paths;
 struct pinctrl;
 
 /* path-notify: sends the packets that lif_path_events_compute() asked for
  * (see lif-path-events.h): RAs to the host on the LIF, RSs and unsolicited
  * NAs on sub-interfaces.  The host's addresses for the NAs are read from
  * the LIF's network device (getifaddrs), in lif-controller's network
- * namespace. */
+ * namespace.
+ *
+ * Like a host (RFC 4861 section 6.3.7), lif-controller solicits an access
+ * up to PATH_NOTIFY_MAX_RS times, PATH_NOTIFY_RS_INTERVAL ms apart, until a
+ * Router Advertisement arrives on it: a router whose interface has just come
+ * up may not answer the first one. */
 void path_notify_send(const struct lif_path_events *, const char *bridge,
                       const char *lif_name, struct pinctrl *);
+void path_notify_run(const char *bridge, struct pinctrl *,
+                     const struct lif_paths *);
+void path_notify_wait(void);
+void path_notify_forget(const char *bridge);
 
 #endif /* path-notify.h */

@@ -42,6 +42,7 @@ struct path_subif {
     unsigned long long int n_malformed;     /* RAs refused as malformed. */
     unsigned long long int n_ignored;       /* Entries that did not fit or
                                              * were invalid. */
+    long long int last_ra;      /* When the last valid RA arrived. */
 };
 
 /* The path table. */
@@ -255,6 +256,7 @@ lif_paths_learn(struct lif_paths *paths, const char *bridge,
     bool changed = false;
 
     ps->n_ra++;
+    ps->last_ra = now;
     ps->n_ignored += ra->n_prefixes_ignored;
     changed |= learn_router(ps, ra, now);
     for (size_t i = 0; i < ra->n_prefixes; i++) {
@@ -266,6 +268,16 @@ lif_paths_learn(struct lif_paths *paths, const char *bridge,
         changed = true;
     }
     return changed;
+}
+
+/* Returns when the last valid Router Advertisement was heard on 'subif' of
+ * 'bridge' (wall-clock msec), or 0 if none was. */
+long long int
+lif_paths_last_ra(const struct lif_paths *paths, const char *bridge,
+                  const char *subif)
+{
+    const struct path_subif *ps = find_subif(paths, bridge, subif);
+    return ps ? ps->last_ra : 0;
 }
 
 /* Counts a malformed Router Advertisement heard on 'subif' of 'bridge'. */
@@ -287,7 +299,8 @@ lif_paths_expire(struct lif_paths *paths, long long int now)
 
     SHASH_FOR_EACH (node, &paths->subifs) {
         struct path_subif *ps = node->data;
-        for (size_t i = 0; i < ps->n_routers; ) {
+        size_t i = 0;
+        while (i < ps->n_routers) {
             struct lif_router *r = &ps->routers[i];
             if (r->lifetime && r->expires <= now) {
                 memmove(r, r + 1,
@@ -298,7 +311,8 @@ lif_paths_expire(struct lif_paths *paths, long long int now)
                 i++;
             }
         }
-        for (size_t i = 0; i < ps->n_prefixes; ) {
+        i = 0;
+        while (i < ps->n_prefixes) {
             struct lif_prefix *p = &ps->prefixes[i];
             if (p->valid_until <= now) {
                 ps->prefixes[i] = ps->prefixes[--ps->n_prefixes];

@@ -47,6 +47,8 @@ void lif_paths_destroy(struct lif_paths *);
 bool lif_paths_learn(struct lif_paths *, const char *bridge,
                      const char *subif, const struct lif_ra *,
                      long long int now);
+long long int lif_paths_last_ra(const struct lif_paths *, const char *bridge,
+                                const char *subif);
 void lif_paths_count_malformed(struct lif_paths *, const char *bridge,
                                const char *subif);
 bool lif_paths_expire(struct lif_paths *, long long int now);

@@ -15,6 +15,7 @@ TESTSUITE_AT = \
 	tests/lif-unit.at \
 	tests/lif-controller.at \
 	tests/lif-nd.at \
+	tests/lif-path.at \
 	tests/lif-ra.at \
 	tests/lif-ctl.at \
 	tests/lif-config.at

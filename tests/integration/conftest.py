@@ -26,7 +26,7 @@ def pytest_collection_modifyitems(config, items):
                     returncode=1)
 
 
-def topology(request, mode="controller", **kwargs):
+def topology(request, mode="controller", factory=None, **kwargs):
     """Generator for topology fixtures: a netns.Topology set up fresh for
     each test and always torn down (processes by pid, namespaces by name),
     even on failure; logs are dumped when the test failed."""
@@ -36,7 +36,7 @@ def topology(request, mode="controller", **kwargs):
         if not os.access(ctl, os.X_OK):
             pytest.fail("%s is missing: build ovs-lif first (or set "
                         "LIF_BUILDDIR)" % ctl)
-    t = netns.Topology(mode=mode, **kwargs)
+    t = (factory or netns.Topology)(mode=mode, **kwargs)
     try:
         t.start()
         yield t
