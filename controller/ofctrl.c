@@ -65,6 +65,12 @@ struct ofctrl_port_stats {
     struct ofputil_port_stats ps;
 };
 
+/* Longest wait between two attempts to (re)connect to the switch, in
+ * seconds: the management socket is a local unix socket, so trying every
+ * second is cheap, and flows come back at most about a second after
+ * ovs-vswitchd does (rconn's default is 8 s; 1 s is its minimum). */
+#define OFCTRL_MAX_RECONNECT_BACKOFF 1
+
 /* Back-off before a full resynchronization after an OpenFlow error. */
 #define OFCTRL_MIN_BACKOFF_MS 1000
 #define OFCTRL_MAX_BACKOFF_MS 60000
@@ -84,6 +90,7 @@ struct ofctrl {
     struct rconn *rconn;
     struct rconn_packet_counter *tx_counter;
     unsigned int conn_seqno;    /* rconn connection seqno last seen. */
+    bool ever_connected;        /* Connected at least once. */
 
     struct lif_flow_table installed;   /* Mirror of the switch. */
     bool need_dump;             /* Mirror must be re-read from the switch. */
@@ -116,7 +123,8 @@ ofctrl_create(const char *bridge)
 {
     struct ofctrl *ofctrl = xzalloc(sizeof *ofctrl);
     ofctrl->bridge = xstrdup(bridge);
-    ofctrl->rconn = rconn_create(5, 0, DSCP_DEFAULT, 1u << OFP15_VERSION);
+    ofctrl->rconn = rconn_create(5, OFCTRL_MAX_RECONNECT_BACKOFF,
+                                 DSCP_DEFAULT, 1u << OFP15_VERSION);
     ofctrl->tx_counter = rconn_packet_counter_create();
     lif_flow_table_init(&ofctrl->installed);
     ovs_list_init(&ofctrl->barriers);
@@ -250,7 +258,8 @@ handle_group_desc_reply(struct ofctrl *ofctrl, const struct ofpbuf *msg)
         if (retval) {
             break;
         }
-        lif_flow_table_add_unknown_group(&ofctrl->installed, gd.group_id);
+        lif_flow_table_add_parsed_group(&ofctrl->installed, gd.group_id,
+                                        gd.type, &gd.buckets);
         ofputil_uninit_group_desc(&gd);
     }
     if (!ofpmp_more(msg->data)) {
@@ -404,9 +413,14 @@ ofctrl_run(struct ofctrl *ofctrl)
 
     unsigned int seqno = rconn_get_connection_seqno(ofctrl->rconn);
     if (seqno != ofctrl->conn_seqno) {
-        if (ofctrl->conn_seqno) {
-            COVERAGE_INC(ofctrl_reconnect);
-            ofctrl->n_reconnects++;
+        /* The seqno changes both when the connection drops and when it
+         * comes up: count a reconnect only when it comes up again. */
+        if (rconn_is_connected(ofctrl->rconn)) {
+            if (ofctrl->ever_connected) {
+                COVERAGE_INC(ofctrl_reconnect);
+                ofctrl->n_reconnects++;
+            }
+            ofctrl->ever_connected = true;
         }
         ofctrl->conn_seqno = seqno;
         /* The switch may have anything now: re-read it. */

@@ -71,7 +71,8 @@ pinctrl_create(const char *bridge)
 {
     struct pinctrl *pinctrl = xzalloc(sizeof *pinctrl);
     pinctrl->bridge = xstrdup(bridge);
-    pinctrl->rconn = rconn_create(5, 0, DSCP_DEFAULT, 1u << OFP15_VERSION);
+    /* Reconnect as quickly as ofctrl (see OFCTRL_MAX_RECONNECT_BACKOFF). */
+    pinctrl->rconn = rconn_create(5, 1, DSCP_DEFAULT, 1u << OFP15_VERSION);
     hmap_init(&pinctrl->owns);
 
     char *target = xasprintf("unix:%s/%s.mgmt", ovs_rundir(), bridge);
