@@ -44,6 +44,7 @@
 #include "ovsdb-idl.h"
 #include "packets.h"
 #include "simap.h"
+#include "smap.h"
 #include "sset.h"
 #include "status.h"
 #include "subif-isolation.h"
@@ -77,6 +78,7 @@ struct controller {
     bool force_recompute;              /* "recompute" was requested. */
 
     struct lif_model model;            /* The current model. */
+    struct sset logged_errors;         /* Configuration errors logged. */
     struct shash bridges;              /* "struct lif_bridge"s by name. */
     int64_t next_cfg;                  /* LIF_Global next_cfg seen. */
 
@@ -175,18 +177,80 @@ databases_ready(const struct controller *ctl)
             && ovsrec_open_vswitch_first(ctl->ovs_loop.idl));
 }
 
+/* Stores in 'incumbents' the LIF of each bridge until now: the current
+ * model's, or for a bridge it does not have (as after a restart), the one
+ * in lif-controller's own status rows. */
+static void
+get_incumbent_lifs(const struct controller *ctl, struct smap *incumbents)
+{
+    const struct lif_logical *lif;
+    HMAP_FOR_EACH (lif, hmap_node, &ctl->model.lifs) {
+        smap_replace(incumbents, lif->bridge, lif->name);
+    }
+    const struct lifrec_logical_interface *row;
+    LIFREC_LOGICAL_INTERFACE_FOR_EACH (row, ctl->lif_loop.idl) {
+        if (!smap_get(incumbents, row->bridge)) {
+            smap_add(incumbents, row->bridge, row->name);
+        }
+    }
+}
+
+/* Logs the configuration errors in the model that were not there at the
+ * previous recompute, once each, and the ones that went away. */
+static void
+log_config_errors(struct controller *ctl)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(20, 20);
+    struct sset errors = SSET_INITIALIZER(&errors);
+
+    const struct lif_logical *lif;
+    HMAP_FOR_EACH (lif, hmap_node, &ctl->model.lifs) {
+        for (size_t i = 0; i < lif->errors.n; i++) {
+            sset_add_and_free(&errors, xasprintf(
+                                  "bridge %s, LIF %s: %s", lif->bridge,
+                                  lif->name, lif->errors.names[i]));
+        }
+        for (size_t i = 0; i < lif->n_subifs; i++) {
+            const struct lif_subif *subif = &lif->subifs[i];
+            for (size_t j = 0; j < subif->errors.n; j++) {
+                sset_add_and_free(&errors, xasprintf(
+                                      "bridge %s, sub-interface %s: %s",
+                                      lif->bridge, subif->name,
+                                      subif->errors.names[j]));
+            }
+        }
+    }
+
+    const char *error;
+    SSET_FOR_EACH (error, &errors) {
+        if (!sset_contains(&ctl->logged_errors, error)) {
+            VLOG_WARN_RL(&rl, "configuration error: %s", error);
+        }
+    }
+    SSET_FOR_EACH (error, &ctl->logged_errors) {
+        if (!sset_contains(&errors, error)) {
+            VLOG_INFO_RL(&rl, "configuration error gone: %s", error);
+        }
+    }
+    sset_swap(&errors, &ctl->logged_errors);
+    sset_destroy(&errors);
+}
+
 /* Recomputes the model and every bridge's desired flows from scratch.  The
  * OpenFlow side later sends only what differs from what is installed. */
 static void
 recompute(struct controller *ctl)
 {
     struct simap carriers = SIMAP_INITIALIZER(&carriers);
+    struct smap incumbents = SMAP_INITIALIZER(&incumbents);
     carrier_get(&carriers);
+    get_incumbent_lifs(ctl, &incumbents);
 
     lif_model_destroy(&ctl->model);
     lif_model_init(&ctl->model);
-    lif_model_build(ctl->ovs_loop.idl, &carriers, &ctl->model);
+    lif_model_build(ctl->ovs_loop.idl, &carriers, &incumbents, &ctl->model);
     simap_destroy(&carriers);
+    smap_destroy(&incumbents);
 
     /* What the host stack isolation could not do is a configuration error
      * of that sub-interface. */
@@ -197,6 +261,7 @@ recompute(struct controller *ctl)
                                        &l->subifs[i].errors);
         }
     }
+    log_config_errors(ctl);
 
     /* Drop bridges that are no longer LIF bridges (their flows stay in the
      * switch: the bridge may be on its way to another controller). */
@@ -391,6 +456,7 @@ main(int argc, char *argv[])
     ctl.ovs_seqno = ctl.lif_seqno = UINT_MAX;
     ctl.carrier_seqno = UINT64_MAX;
     lif_model_init(&ctl.model);
+    sset_init(&ctl.logged_errors);
     shash_init(&ctl.bridges);
 
     carrier_init(carrier_poll_interval);
@@ -485,6 +551,7 @@ main(int argc, char *argv[])
     }
     shash_destroy(&ctl.bridges);
     lif_model_destroy(&ctl.model);
+    sset_destroy(&ctl.logged_errors);
     ovsdb_idl_loop_destroy(&ctl.ovs_loop);
     ovsdb_idl_loop_destroy(&ctl.lif_loop);
     unixctl_server_destroy(unixctl);
