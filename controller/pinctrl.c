@@ -43,7 +43,7 @@
 
 VLOG_DEFINE_THIS_MODULE(pinctrl);
 
-COVERAGE_DEFINE(pinctrl_rs_rewritten);
+COVERAGE_DEFINE(pinctrl_nd_rewritten);
 COVERAGE_DEFINE(pinctrl_dropped);
 
 /* A sub-interface with its own link-layer address. */
@@ -61,7 +61,7 @@ struct pinctrl {
     struct hmap owns;           /* Contains "struct pinctrl_own"s. */
 
     /* Statistics, for connection-status. */
-    unsigned int n_rs_rewritten;
+    unsigned int n_nd_rewritten;
     unsigned int n_dropped;
 };
 
@@ -205,7 +205,7 @@ handle_packet_in(struct pinctrl *pinctrl, const struct ofp_header *oh)
         goto drop;
     }
     memcpy(&opcode, pin.userdata, sizeof opcode);
-    if (ntohl(opcode) != LIF_PUNT_RS_OWN_LLADDR) {
+    if (ntohl(opcode) != LIF_PUNT_ND_OWN_LLADDR) {
         goto drop;
     }
 
@@ -219,10 +219,10 @@ handle_packet_in(struct pinctrl *pinctrl, const struct ofp_header *oh)
     struct dp_packet packet;
     dp_packet_use_const(&packet, pin.packet, pin.packet_len);
     struct dp_packet *copy = dp_packet_clone(&packet);
-    if (lif_nd_rewrite_rs(copy, own->mac)) {
+    if (lif_nd_rewrite_lladdr(copy, own->mac)) {
         send_packet(pinctrl, copy, out_port);
-        pinctrl->n_rs_rewritten++;
-        COVERAGE_INC(pinctrl_rs_rewritten);
+        pinctrl->n_nd_rewritten++;
+        COVERAGE_INC(pinctrl_nd_rewritten);
         dp_packet_delete(copy);
         return;
     }
@@ -289,9 +289,9 @@ pinctrl_wait(struct pinctrl *pinctrl)
 void
 pinctrl_format_status(const struct pinctrl *pinctrl, struct ds *ds)
 {
-    ds_put_format(ds, "%s packet-ins: %s, %u router solicitations "
+    ds_put_format(ds, "%s packet-ins: %s, %u ND packets (RS, NS, NA) "
                   "rewritten, %u dropped", pinctrl->bridge,
                   rconn_is_connected(pinctrl->rconn) ? "connected"
-                  : "not connected", pinctrl->n_rs_rewritten,
+                  : "not connected", pinctrl->n_nd_rewritten,
                   pinctrl->n_dropped);
 }

@@ -63,11 +63,11 @@
  *   table 40 LIF_T_TO_SUBIF     reg1 = sub-interface: output to it; for a
  *                               sub-interface with its own link-layer
  *                               address (lif-lladdr=own), first rewrite the
- *                               Ethernet source, the ND SLL/TLL options and
- *                               the ARP sender address to that address;
- *                               Router Solicitations, whose option OVS
- *                               cannot rewrite, go to lif-controller
- *                               (metered) to be rewritten there.
+ *                               Ethernet source and the ARP sender address
+ *                               to that address; RS, NS and NA, whose
+ *                               options OVS cannot all rewrite, go to
+ *                               lif-controller (metered) to be rewritten
+ *                               there.
  *
  * From an access network (a sub-interface):
  *   table 20 LIF_T_FROM_SUBIF   NS, NA and ARP teach LIF_T_NEIGHBOR where
@@ -127,8 +127,9 @@ enum lif_group_id {
 #define LIF_GROUP_SUBIF(PORT) (LIF_GROUP_SUBIF_BASE + (PORT))
 
 /* The meters on punts to lif-controller, and their rates in packets per
- * second.  LIF_METER_PUNT: the host's Router Solicitations, enough for
- * them, too little to starve the controller.  LIF_METER_RA(port): copies
+ * second.  LIF_METER_PUNT: the host's RS, NS and NA to accesses with
+ * their own link-layer address, enough for them, too little to starve the
+ * controller.  LIF_METER_RA(port): copies
  * of the Router Advertisements from one access, so that a flood from one
  * access never hides another access's routers. */
 #define LIF_METER_PUNT 1
@@ -139,8 +140,8 @@ enum lif_group_id {
 
 /* Opcodes in the userdata of the pipeline's punts to lif-controller. */
 enum lif_punt_opcode {
-    LIF_PUNT_RS_OWN_LLADDR = 1, /* Router Solicitation to the sub-interface
-                                 * in reg1, which has its own MAC. */
+    LIF_PUNT_ND_OWN_LLADDR = 1, /* RS, NS or NA to the sub-interface in
+                                 * reg1, which has its own MAC. */
     LIF_PUNT_RA = 2,            /* Copy of a Router Advertisement that
                                  * arrived on in_port. */
 };
