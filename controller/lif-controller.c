@@ -767,6 +767,15 @@ lif_controller_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
             if (s->mtu) {
                 ds_put_format(&ds, ", mtu %d", s->mtu);
             }
+            const struct lif_bridge *br = find_bridge(ctl, lif->bridge);
+            uint64_t refused = (br && s->ofport != OFPP_NONE
+                                ? ofctrl_get_nd_refused(br->ofctrl,
+                                                        s->ofport)
+                                : 0);
+            if (refused) {
+                ds_put_format(&ds, ", %"PRIu64" neighbor learnings refused",
+                              refused);
+            }
             ds_put_char(&ds, '\n');
             for (size_t k = 0; k < s->errors.n; k++) {
                 ds_put_format(&ds, "    error: %s\n", s->errors.names[k]);

@@ -22,6 +22,7 @@
 
 #include "hash.h"
 #include "flow.h"
+#include "lif-tables.h"
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/util.h"
 #include "packets.h"
@@ -89,6 +90,7 @@ lif_logical_init(struct lif_logical *lif, const char *name,
         .ofport = OFPP_NONE,
         .usable = true,
         .lladdr_mode = xstrdup("virtual"),
+        .neighbor_limit = LIF_NEIGHBOR_LIMIT,
     };
     svec_init(&lif->errors);
 }
@@ -353,6 +355,19 @@ parse_lif_keys(const struct ovsrec_interface *iface, const char *system_id,
     if (lladdr && lladdr[0]) {
         free(lif->lladdr_mode);
         lif->lladdr_mode = xstrdup(lladdr);
+    }
+
+    const char *limit = smap_get(ids, "lif-neighbor-limit");
+    if (limit) {
+        int value;
+        if (str_to_int(limit, 10, &value) && value >= 1 && value <= 65535) {
+            lif->neighbor_limit = value;
+        } else {
+            svec_add_nocopy(&lif->errors, xasprintf(
+                                "lif-neighbor-limit: \"%s\" is not an "
+                                "integer between 1 and 65535; using %d",
+                                limit, LIF_NEIGHBOR_LIMIT));
+        }
     }
 
     if (strcmp(iface->type, "internal")) {

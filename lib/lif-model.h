@@ -123,6 +123,7 @@ struct lif_logical {
     char *lladdr_mode;          /* "virtual" or a sub-interface name. */
     struct eth_addr mac;        /* Link-layer address the LIF uses. */
     int mtu;                    /* Lowest sub-interface MTU, 0 if none. */
+    int neighbor_limit;         /* Learned neighbors per access. */
     struct lif_subif *subifs;   /* Sorted: priority high to low, name. */
     size_t n_subifs;
     struct svec errors;         /* Configuration errors, for status. */

@@ -71,8 +71,13 @@
  *
  * From an access network (a sub-interface):
  *   table 20 LIF_T_FROM_SUBIF   NS, NA and ARP teach LIF_T_NEIGHBOR where
- *                               their sender lives; a copy of each Router
- *                               Advertisement goes to lif-controller
+ *                               their sender lives, unless their source is
+ *                               not a neighbor's (multicast, zero, the
+ *                               host's own MACs, unspecified or multicast
+ *                               IP source): those are counted (bounded
+ *                               per access, see LIF_NEIGHBOR_LIMIT); a
+ *                               copy of each Router Advertisement goes to
+ *                               lif-controller
  *                               (metered per access); IP traffic teaches
  *                               the reflective FLOW table; then
  *                               LIF_T_TO_LIF_ETH.
@@ -163,10 +168,16 @@ enum lif_punt_opcode {
                                      * broadcast. */
 #define LIF_PRIO_HOST_NOT_ROUTER 300    /* RA and Redirect from the host. */
 
-/* Bound on the learned neighbor table, per bridge. */
+#define LIF_PRIO_ND_REFUSE 110     /* ND and ARP not to learn from. */
+
+/* Default bound on the learned neighbor table, per access (each access
+ * learns with its own cookie, and OVS counts a learn action's limit per
+ * table and cookie): external_ids:lif-neighbor-limit on the LIF. */
 #define LIF_NEIGHBOR_LIMIT 4096
 
-/* Idle timeout of learned neighbor locations, in seconds. */
-#define LIF_NEIGHBOR_IDLE_TIMEOUT 600
+/* Lifetime of a learned neighbor location, in seconds, counted from the
+ * last time the neighbor itself was heard on its access: a hard timeout,
+ * which the host's own packets to the neighbor do not refresh. */
+#define LIF_NEIGHBOR_HARD_TIMEOUT 600
 
 #endif /* lif-tables.h */
