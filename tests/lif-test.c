@@ -259,7 +259,9 @@ compose_nd(int type, const struct eth_addr mac, const struct ofpbuf *options)
     if (type != ND_ROUTER_SOLICIT) {
         memcpy(&l4[8], &target, sizeof target);
     }
-    memcpy(&l4[fixed], options->data, options->size);
+    if (options->size) {
+        memcpy(&l4[fixed], options->data, options->size);
+    }
     ovs_be16 old;
     ((struct icmp6_header *) l4)->icmp6_cksum = icmp6_checksum(p, &old);
     return p;
