@@ -47,6 +47,7 @@
 #include "ovsdb-idl.h"
 #include "packets.h"
 #include "simap.h"
+#include "smap.h"
 #include "sset.h"
 #include "status.h"
 #include "subif-isolation.h"
@@ -84,6 +85,7 @@ struct controller {
 
     struct lif_model model;            /* The current model. */
     struct lif_paths *paths;           /* What the accesses' RAs say. */
+    struct sset logged_errors;         /* Configuration errors logged. */
     struct shash bridges;              /* "struct lif_bridge"s by name. */
     int64_t next_cfg;                  /* LIF_Global next_cfg seen. */
 
@@ -203,18 +205,80 @@ run_path_events(struct lif_bridge *br, const struct lif_logical *lif)
     br->have_snap = true;
 }
 
+/* Stores in 'incumbents' the LIF of each bridge until now: the current
+ * model's, or for a bridge it does not have (as after a restart), the one
+ * in lif-controller's own status rows. */
+static void
+get_incumbent_lifs(const struct controller *ctl, struct smap *incumbents)
+{
+    const struct lif_logical *lif;
+    HMAP_FOR_EACH (lif, hmap_node, &ctl->model.lifs) {
+        smap_replace(incumbents, lif->bridge, lif->name);
+    }
+    const struct lifrec_logical_interface *row;
+    LIFREC_LOGICAL_INTERFACE_FOR_EACH (row, ctl->lif_loop.idl) {
+        if (!smap_get(incumbents, row->bridge)) {
+            smap_add(incumbents, row->bridge, row->name);
+        }
+    }
+}
+
+/* Logs the configuration errors in the model that were not there at the
+ * previous recompute, once each, and the ones that went away. */
+static void
+log_config_errors(struct controller *ctl)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(20, 20);
+    struct sset errors = SSET_INITIALIZER(&errors);
+
+    const struct lif_logical *lif;
+    HMAP_FOR_EACH (lif, hmap_node, &ctl->model.lifs) {
+        for (size_t i = 0; i < lif->errors.n; i++) {
+            sset_add_and_free(&errors, xasprintf(
+                                  "bridge %s, LIF %s: %s", lif->bridge,
+                                  lif->name, lif->errors.names[i]));
+        }
+        for (size_t i = 0; i < lif->n_subifs; i++) {
+            const struct lif_subif *subif = &lif->subifs[i];
+            for (size_t j = 0; j < subif->errors.n; j++) {
+                sset_add_and_free(&errors, xasprintf(
+                                      "bridge %s, sub-interface %s: %s",
+                                      lif->bridge, subif->name,
+                                      subif->errors.names[j]));
+            }
+        }
+    }
+
+    const char *error;
+    SSET_FOR_EACH (error, &errors) {
+        if (!sset_contains(&ctl->logged_errors, error)) {
+            VLOG_WARN_RL(&rl, "configuration error: %s", error);
+        }
+    }
+    SSET_FOR_EACH (error, &ctl->logged_errors) {
+        if (!sset_contains(&errors, error)) {
+            VLOG_INFO_RL(&rl, "configuration error gone: %s", error);
+        }
+    }
+    sset_swap(&errors, &ctl->logged_errors);
+    sset_destroy(&errors);
+}
+
 /* Recomputes the model and every bridge's desired flows from scratch.  The
  * OpenFlow side later sends only what differs from what is installed. */
 static void
 recompute(struct controller *ctl)
 {
     struct simap carriers = SIMAP_INITIALIZER(&carriers);
+    struct smap incumbents = SMAP_INITIALIZER(&incumbents);
     carrier_get(&carriers);
+    get_incumbent_lifs(ctl, &incumbents);
 
     lif_model_destroy(&ctl->model);
     lif_model_init(&ctl->model);
-    lif_model_build(ctl->ovs_loop.idl, &carriers, &ctl->model);
+    lif_model_build(ctl->ovs_loop.idl, &carriers, &incumbents, &ctl->model);
     simap_destroy(&carriers);
+    smap_destroy(&incumbents);
 
     /* What the accesses' routers said, as of now. */
     lif_paths_expire(ctl->paths, time_wall_msec());
@@ -238,6 +302,7 @@ recompute(struct controller *ctl)
                                        &l->subifs[i].errors);
         }
     }
+    log_config_errors(ctl);
 
     /* Drop bridges that are no longer LIF bridges (their flows stay in the
      * switch: the bridge may be on its way to another controller). */
@@ -455,6 +520,7 @@ main(int argc, char *argv[])
     ctl.carrier_seqno = UINT64_MAX;
     lif_model_init(&ctl.model);
     ctl.paths = lif_paths_create();
+    sset_init(&ctl.logged_errors);
     shash_init(&ctl.bridges);
 
     carrier_init(carrier_poll_interval);
@@ -550,6 +616,7 @@ main(int argc, char *argv[])
     shash_destroy(&ctl.bridges);
     lif_model_destroy(&ctl.model);
     lif_paths_destroy(ctl.paths);
+    sset_destroy(&ctl.logged_errors);
     ovsdb_idl_loop_destroy(&ctl.ovs_loop);
     ovsdb_idl_loop_destroy(&ctl.lif_loop);
     unixctl_server_destroy(unixctl);
@@ -764,6 +831,15 @@ lif_controller_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
             }
             if (s->mtu) {
                 ds_put_format(&ds, ", mtu %d", s->mtu);
+            }
+            const struct lif_bridge *br = find_bridge(ctl, lif->bridge);
+            uint64_t refused = (br && s->ofport != OFPP_NONE
+                                ? ofctrl_get_nd_refused(br->ofctrl,
+                                                        s->ofport)
+                                : 0);
+            if (refused) {
+                ds_put_format(&ds, ", %"PRIu64" neighbor learnings refused",
+                              refused);
             }
             ds_put_char(&ds, '\n');
             for (size_t k = 0; k < s->errors.n; k++) {

@@ -60,11 +60,26 @@ COVERAGE_DEFINE(ofctrl_reconnect);
 /* How often port statistics are requested, in milliseconds. */
 #define OFCTRL_STATS_INTERVAL_MS 5000
 
+/* How many NS, NA and ARP packets from one port the pipeline refused to
+ * learn neighbors from (the LIF_COOKIE_ND_REFUSED flows in table
+ * LIF_T_FROM_SUBIF). */
+struct ofctrl_refused {
+    struct hmap_node hmap_node; /* In ofctrl 'refused', by port. */
+    ofp_port_t port;
+    uint64_t n_packets;
+};
+
 /* The latest statistics of one port. */
 struct ofctrl_port_stats {
     struct hmap_node hmap_node; /* In ofctrl 'port_stats', by port_no. */
     struct ofputil_port_stats ps;
 };
+
+/* Longest wait between two attempts to (re)connect to the switch, in
+ * seconds: the management socket is a local unix socket, so trying every
+ * second is cheap, and flows come back at most about a second after
+ * ovs-vswitchd does (rconn's default is 8 s; 1 s is its minimum). */
+#define OFCTRL_MAX_RECONNECT_BACKOFF 1
 
 /* Back-off before a full resynchronization after an OpenFlow error. */
 #define OFCTRL_MIN_BACKOFF_MS 1000
@@ -85,6 +100,7 @@ struct ofctrl {
     struct rconn *rconn;
     struct rconn_packet_counter *tx_counter;
     unsigned int conn_seqno;    /* rconn connection seqno last seen. */
+    bool ever_connected;        /* Connected at least once. */
 
     struct lif_flow_table installed;   /* Mirror of the switch. */
     bool need_dump;             /* Mirror must be re-read from the switch. */
@@ -97,6 +113,9 @@ struct ofctrl {
     struct lif_meters meters;   /* The meters the flows use. */
     struct lif_meters meters_sent;  /* Meters installed on this
                                      * connection. */
+    struct hmap refused;        /* Contains "struct ofctrl_refused"s. */
+    struct hmap refused_next;   /* Being filled from a multipart reply. */
+    ovs_be32 refused_xid;       /* Of the last request for 'refused'. */
     long long int next_stats;   /* When to request port statistics. */
     unsigned int stats_seqno;   /* Changes when 'port_stats' does. */
     int64_t cur_cfg;            /* Highest cfg acknowledged. */
@@ -118,11 +137,14 @@ ofctrl_create(const char *bridge)
 {
     struct ofctrl *ofctrl = xzalloc(sizeof *ofctrl);
     ofctrl->bridge = xstrdup(bridge);
-    ofctrl->rconn = rconn_create(5, 0, DSCP_DEFAULT, 1u << OFP15_VERSION);
+    ofctrl->rconn = rconn_create(5, OFCTRL_MAX_RECONNECT_BACKOFF,
+                                 DSCP_DEFAULT, 1u << OFP15_VERSION);
     ofctrl->tx_counter = rconn_packet_counter_create();
     lif_flow_table_init(&ofctrl->installed);
     ovs_list_init(&ofctrl->barriers);
     hmap_init(&ofctrl->port_stats);
+    hmap_init(&ofctrl->refused);
+    hmap_init(&ofctrl->refused_next);
     ofctrl->need_dump = true;
     ofctrl->backoff = OFCTRL_MIN_BACKOFF_MS;
     ofctrl->next_bundle_id = 1;
@@ -139,6 +161,15 @@ clear_barriers(struct ofctrl *ofctrl)
     struct ofctrl_barrier *b;
     LIST_FOR_EACH_POP (b, list_node, &ofctrl->barriers) {
         free(b);
+    }
+}
+
+static void
+clear_refused(struct hmap *refused)
+{
+    struct ofctrl_refused *r;
+    HMAP_FOR_EACH_POP (r, hmap_node, refused) {
+        free(r);
     }
 }
 
@@ -159,6 +190,10 @@ ofctrl_destroy(struct ofctrl *ofctrl)
             free(ops);
         }
         hmap_destroy(&ofctrl->port_stats);
+        clear_refused(&ofctrl->refused);
+        hmap_destroy(&ofctrl->refused);
+        clear_refused(&ofctrl->refused_next);
+        hmap_destroy(&ofctrl->refused_next);
         free(ofctrl->bridge);
         free(ofctrl);
     }
@@ -254,12 +289,74 @@ handle_group_desc_reply(struct ofctrl *ofctrl, const struct ofpbuf *msg)
         if (retval) {
             break;
         }
-        lif_flow_table_add_unknown_group(&ofctrl->installed, gd.group_id);
+        lif_flow_table_add_parsed_group(&ofctrl->installed, gd.group_id,
+                                        gd.type, &gd.buckets);
         ofputil_uninit_group_desc(&gd);
     }
     if (!ofpmp_more(msg->data)) {
         ofctrl->dumps_pending--;
     }
+}
+
+/* Adds up, per port, the packet counts of the flows in one reply to the
+ * request for the LIF_COOKIE_ND_REFUSED flows. */
+static void
+handle_refused_reply(struct ofctrl *ofctrl, const struct ofpbuf *msg)
+{
+    struct ofpbuf b = ofpbuf_const_initializer(msg->data, msg->size);
+    uint64_t stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+
+    for (;;) {
+        struct ofputil_flow_stats fs;
+        if (ofputil_decode_flow_stats_reply(&fs, &b, false, &ofpacts)) {
+            break;
+        }
+        ofp_port_t port = fs.match.flow.in_port.ofp_port;
+        uint32_t hash = hash_int(ofp_to_u16(port), 0);
+        struct ofctrl_refused *r = NULL, *iter;
+        HMAP_FOR_EACH_WITH_HASH (iter, hmap_node, hash,
+                                 &ofctrl->refused_next) {
+            if (iter->port == port) {
+                r = iter;
+                break;
+            }
+        }
+        if (!r) {
+            r = xzalloc(sizeof *r);
+            r->port = port;
+            hmap_insert(&ofctrl->refused_next, &r->hmap_node, hash);
+        }
+        if (fs.packet_count != UINT64_MAX) {
+            r->n_packets += fs.packet_count;
+        }
+    }
+    ofpbuf_uninit(&ofpacts);
+    if (!ofpmp_more(msg->data)) {
+        hmap_swap(&ofctrl->refused, &ofctrl->refused_next);
+        clear_refused(&ofctrl->refused_next);
+        ofctrl->stats_seqno++;
+    }
+}
+
+/* Asks for the flows that count the ND and ARP packets the pipeline did
+ * not learn neighbors from. */
+static void
+request_refused(struct ofctrl *ofctrl)
+{
+    struct ofputil_flow_stats_request fsr = {
+        .table_id = LIF_T_FROM_SUBIF,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .cookie = htonll((uint64_t) LIF_COOKIE_ND_REFUSED << 56),
+        .cookie_mask = htonll(UINT64_C(0xff) << 56),
+    };
+    match_init_catchall(&fsr.match);
+    struct ofpbuf *msg = ofputil_encode_flow_stats_request(
+        &fsr, OFPUTIL_P_OF15_OXM);
+    ofctrl->refused_xid = ((struct ofp_header *) msg->data)->xid;
+    clear_refused(&ofctrl->refused_next);
+    queue_msg(ofctrl, msg);
 }
 
 /* Records the port statistics in one reply. */
@@ -436,7 +533,11 @@ handle_message(struct ofctrl *ofctrl, const struct ofpbuf *msg)
     }
 
     case OFPTYPE_FLOW_STATS_REPLY:
-        handle_flow_stats_reply(ofctrl, msg);
+        if (oh->xid == ofctrl->refused_xid) {
+            handle_refused_reply(ofctrl, msg);
+        } else {
+            handle_flow_stats_reply(ofctrl, msg);
+        }
         break;
 
     case OFPTYPE_GROUP_DESC_STATS_REPLY:
@@ -462,9 +563,14 @@ ofctrl_run(struct ofctrl *ofctrl)
 
     unsigned int seqno = rconn_get_connection_seqno(ofctrl->rconn);
     if (seqno != ofctrl->conn_seqno) {
-        if (ofctrl->conn_seqno) {
-            COVERAGE_INC(ofctrl_reconnect);
-            ofctrl->n_reconnects++;
+        /* The seqno changes both when the connection drops and when it
+         * comes up: count a reconnect only when it comes up again. */
+        if (rconn_is_connected(ofctrl->rconn)) {
+            if (ofctrl->ever_connected) {
+                COVERAGE_INC(ofctrl_reconnect);
+                ofctrl->n_reconnects++;
+            }
+            ofctrl->ever_connected = true;
         }
         ofctrl->conn_seqno = seqno;
         /* The switch may have anything now: re-read it. */
@@ -479,6 +585,7 @@ ofctrl_run(struct ofctrl *ofctrl)
         && time_msec() >= ofctrl->next_stats) {
         queue_msg(ofctrl, ofputil_encode_dump_ports_request(OFP15_VERSION,
                                                             OFPP_ANY));
+        request_refused(ofctrl);
         ofctrl->next_stats = time_msec() + OFCTRL_STATS_INTERVAL_MS;
     }
     if (ofctrl->need_dump && !ofctrl->dumps_pending
@@ -721,6 +828,23 @@ ofctrl_get_port_stats(const struct ofctrl *ofctrl, ofp_port_t port,
     return false;
 }
 
+/* Returns how many NS, NA and ARP packets from 'port' the pipeline did not
+ * learn a neighbor from (group, zero or host source addresses and the
+ * like), as of the latest statistics (every few seconds), or in total for
+ * OFPP_ANY.  Counted since the flows that count them were installed. */
+uint64_t
+ofctrl_get_nd_refused(const struct ofctrl *ofctrl, ofp_port_t port)
+{
+    uint64_t n = 0;
+    const struct ofctrl_refused *r;
+    HMAP_FOR_EACH (r, hmap_node, &ofctrl->refused) {
+        if (port == OFPP_ANY || r->port == port) {
+            n += r->n_packets;
+        }
+    }
+    return n;
+}
+
 /* Returns true if 'ofctrl' is connected to its switch. */
 bool
 ofctrl_is_connected(const struct ofctrl *ofctrl)
@@ -756,12 +880,14 @@ ofctrl_format_status(const struct ofctrl *ofctrl, struct ds *ds)
 {
     ds_put_format(ds, "%s: %s (%s), target %s, %"PRIuSIZE" flows, "
                   "cur_cfg %"PRId64", %u bundles, %u synchronizations, "
-                  "%u reconnects, %u errors",
+                  "%u reconnects, %u errors, %"PRIu64" neighbor learnings "
+                  "refused",
                   ofctrl->bridge,
                   rconn_is_connected(ofctrl->rconn) ? "connected"
                   : "not connected", rconn_get_state(ofctrl->rconn),
                   rconn_get_target(ofctrl->rconn),
                   lif_flow_table_n_flows(&ofctrl->installed),
                   ofctrl->cur_cfg, ofctrl->n_bundles, ofctrl->n_full_syncs,
-                  ofctrl->n_reconnects, ofctrl->n_errors);
+                  ofctrl->n_reconnects, ofctrl->n_errors,
+                  ofctrl_get_nd_refused(ofctrl, OFPP_ANY));
 }

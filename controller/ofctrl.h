@@ -50,7 +50,8 @@ struct ofputil_port_stats;
  * doubling up to 60 s) ofctrl reads the switch again and resynchronizes.
  *
  * Every 5 seconds ofctrl also asks for port statistics, the packet and byte
- * counters lif-controller reports per sub-interface. */
+ * counters lif-controller reports per sub-interface, and for the counters
+ * of the ND and ARP packets the pipeline did not learn neighbors from. */
 struct ofctrl;
 
 struct ofctrl *ofctrl_create(const char *bridge);
@@ -65,6 +66,7 @@ bool ofctrl_put(struct ofctrl *, const struct lif_flow_table *desired,
 bool ofctrl_is_connected(const struct ofctrl *);
 bool ofctrl_get_port_stats(const struct ofctrl *, ofp_port_t,
                            struct ofputil_port_stats *);
+uint64_t ofctrl_get_nd_refused(const struct ofctrl *, ofp_port_t);
 int64_t ofctrl_get_cur_cfg(const struct ofctrl *);
 const char *ofctrl_get_bridge(const struct ofctrl *);
 const struct lif_flow_table *ofctrl_get_installed(const struct ofctrl *);

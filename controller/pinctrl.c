@@ -47,7 +47,7 @@
 
 VLOG_DEFINE_THIS_MODULE(pinctrl);
 
-COVERAGE_DEFINE(pinctrl_rs_rewritten);
+COVERAGE_DEFINE(pinctrl_nd_rewritten);
 COVERAGE_DEFINE(pinctrl_dropped);
 COVERAGE_DEFINE(pinctrl_ra);
 COVERAGE_DEFINE(pinctrl_ra_malformed);
@@ -78,7 +78,7 @@ struct pinctrl {
     size_t n_pending;
 
     /* Statistics, for connection-status. */
-    unsigned int n_rs_rewritten;
+    unsigned int n_nd_rewritten;
     unsigned int n_dropped;
     unsigned int n_ra;
     unsigned int n_ra_malformed;
@@ -92,7 +92,8 @@ pinctrl_create(const char *bridge, struct lif_paths *paths)
 {
     struct pinctrl *pinctrl = xzalloc(sizeof *pinctrl);
     pinctrl->bridge = xstrdup(bridge);
-    pinctrl->rconn = rconn_create(5, 0, DSCP_DEFAULT, 1u << OFP15_VERSION);
+    /* Reconnect as quickly as ofctrl (see OFCTRL_MAX_RECONNECT_BACKOFF). */
+    pinctrl->rconn = rconn_create(5, 1, DSCP_DEFAULT, 1u << OFP15_VERSION);
     hmap_init(&pinctrl->owns);
     pinctrl->paths = paths;
     simap_init(&pinctrl->subifs);
@@ -306,7 +307,7 @@ handle_packet_in(struct pinctrl *pinctrl, const struct ofp_header *oh)
                   pin.packet, pin.packet_len);
         return;
     }
-    if (ntohl(opcode) != LIF_PUNT_RS_OWN_LLADDR) {
+    if (ntohl(opcode) != LIF_PUNT_ND_OWN_LLADDR) {
         goto drop;
     }
 
@@ -320,10 +321,10 @@ handle_packet_in(struct pinctrl *pinctrl, const struct ofp_header *oh)
     struct dp_packet packet;
     dp_packet_use_const(&packet, pin.packet, pin.packet_len);
     struct dp_packet *copy = dp_packet_clone(&packet);
-    if (lif_nd_rewrite_rs(copy, own->mac)) {
+    if (lif_nd_rewrite_lladdr(copy, own->mac)) {
         send_packet(pinctrl, copy, out_port);
-        pinctrl->n_rs_rewritten++;
-        COVERAGE_INC(pinctrl_rs_rewritten);
+        pinctrl->n_nd_rewritten++;
+        COVERAGE_INC(pinctrl_nd_rewritten);
         dp_packet_delete(copy);
         return;
     }
@@ -404,11 +405,11 @@ pinctrl_wait(struct pinctrl *pinctrl)
 void
 pinctrl_format_status(const struct pinctrl *pinctrl, struct ds *ds)
 {
-    ds_put_format(ds, "%s packet-ins: %s, %u router solicitations "
+    ds_put_format(ds, "%s packet-ins: %s, %u ND packets (RS, NS, NA) "
                   "rewritten, %u router advertisements learned, %u "
                   "malformed, %u dropped, %u packets sent", pinctrl->bridge,
                   rconn_is_connected(pinctrl->rconn) ? "connected"
-                  : "not connected", pinctrl->n_rs_rewritten,
+                  : "not connected", pinctrl->n_nd_rewritten,
                   pinctrl->n_ra, pinctrl->n_ra_malformed,
                   pinctrl->n_dropped, pinctrl->n_packet_outs);
 }

@@ -38,7 +38,8 @@ struct uuid;
     LIF_COOKIE_CATEGORY(POLICY, 0x0b, "flow-policy")              \
     LIF_COOKIE_CATEGORY(SRC_PREFIX, 0x0c, "source-prefix")        \
     LIF_COOKIE_CATEGORY(ROUTER_MAC, 0x0d, "router-mac")           \
-    LIF_COOKIE_CATEGORY(RA_PUNT, 0x0e, "ra-punt")
+    LIF_COOKIE_CATEGORY(RA_PUNT, 0x0e, "ra-punt")                 \
+    LIF_COOKIE_CATEGORY(ND_REFUSED, 0x0f, "nd-refused")
 
 /* Cookie categories. */
 enum lif_cookie_category {

@@ -23,9 +23,82 @@
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-group.h"
+#include "openvswitch/ofp-port.h"
 #include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofpbuf.h"
 #include "openvswitch/util.h"
 #include "util.h"
+
+/* The OpenFlow version lif-controller speaks to switches.  Actions are
+ * kept as they come back from a round trip through it. */
+#define LIF_FLOW_TABLE_OFP_VERSION OFP15_VERSION
+
+/* Appends 'ofpacts' to 'ds' as the switch will report them: encoded in
+ * OpenFlow 1.5 and decoded again, then formatted.  OVS formats an action
+ * according to how it was written ("load:0->NXM_NX_REG1[0..15]" stays a
+ * "load"), but OpenFlow 1.5 has only set_field, so what a switch reports
+ * is "set_field:0/0xffff->reg1".  The round trip makes both sides of a
+ * comparison canonical in the same way. */
+static void
+format_canonical_ofpacts(const struct ofpact *ofpacts, size_t ofpacts_len,
+                         struct ds *ds)
+{
+    uint64_t ostub[1024 / 8], astub[1024 / 8];
+    struct ofpbuf openflow = OFPBUF_STUB_INITIALIZER(ostub);
+    struct ofpbuf decoded = OFPBUF_STUB_INITIALIZER(astub);
+    struct ofpact_format_params fp = { .s = ds };
+
+    ofpacts_put_openflow_actions(ofpacts, ofpacts_len, &openflow,
+                                 LIF_FLOW_TABLE_OFP_VERSION);
+    size_t len = openflow.size;
+    enum ofperr error = ofpacts_pull_openflow_actions(
+        &openflow, len, LIF_FLOW_TABLE_OFP_VERSION, NULL, NULL, &decoded);
+    if (!error) {
+        ofpacts_format(decoded.data, decoded.size, &fp);
+    } else {
+        /* Not expected for actions OVS just parsed or decoded; formatting
+         * them as they are at worst makes a flow look changed. */
+        ofpacts_format(ofpacts, ofpacts_len, &fp);
+    }
+    ofpbuf_uninit(&openflow);
+    ofpbuf_uninit(&decoded);
+}
+
+/* Appends to 'ds' the canonical text of a group of 'type' with 'buckets'
+ * (a list of "struct ofputil_bucket"s): the same for a group parsed from
+ * ovs-ofctl syntax and for the group a switch reports back, and itself
+ * ovs-ofctl syntax.  Bucket ids are left out: they do not change what a
+ * group does. */
+static void
+format_canonical_group(uint8_t type, const struct ovs_list *buckets,
+                       struct ds *ds)
+{
+    static const char *type_names[] = { "all", "select", "indirect", "ff" };
+    const struct ofputil_bucket *bucket;
+
+    if (type < ARRAY_SIZE(type_names)) {
+        ds_put_format(ds, "type=%s", type_names[type]);
+    } else {
+        ds_put_format(ds, "type=%"PRIu8, type);
+    }
+    LIST_FOR_EACH (bucket, list_node, buckets) {
+        ds_put_cstr(ds, ",bucket=");
+        if (bucket->weight != (type == OFPGT11_SELECT ? 1 : 0)) {
+            ds_put_format(ds, "weight:%"PRIu16",", bucket->weight);
+        }
+        if (bucket->watch_port != OFPP_NONE
+            && bucket->watch_port != OFPP_ANY) {
+            ds_put_format(ds, "watch_port:%"PRIu16",",
+                          (OVS_FORCE uint16_t) bucket->watch_port);
+        }
+        if (bucket->watch_group != OFPG_ANY) {
+            ds_put_format(ds, "watch_group:%"PRIu32",",
+                          bucket->watch_group);
+        }
+        ds_put_cstr(ds, "actions=");
+        format_canonical_ofpacts(bucket->ofpacts, bucket->ofpacts_len, ds);
+    }
+}
 
 static uint32_t
 flow_hash(uint8_t table_id, uint16_t priority, const char *match)
@@ -186,10 +259,9 @@ lif_flow_table_add_parsed(struct lif_flow_table *table, uint8_t table_id,
 {
     struct ds m = DS_EMPTY_INITIALIZER;
     struct ds a = DS_EMPTY_INITIALIZER;
-    struct ofpact_format_params fp = { .s = &a };
 
     match_format(match, NULL, &m, OFP_DEFAULT_PRIORITY);
-    ofpacts_format(ofpacts, ofpacts_len, &fp);
+    format_canonical_ofpacts(ofpacts, ofpacts_len, &a);
     bool added = !lif_flow_table_find_flow(table, table_id, priority,
                                            ds_cstr(&m));
     if (added) {
@@ -201,21 +273,28 @@ lif_flow_table_add_parsed(struct lif_flow_table *table, uint8_t table_id,
     return added;
 }
 
-/* Adds group 'group_id' to 'table' with a 'spec' that is known not to
- * match any generated one: for groups found in a switch, whose buckets do
- * not need to be compared because they are replaced anyway. */
+/* Adds group 'group_id' of 'type' with 'buckets' (a list of "struct
+ * ofputil_bucket"s, as decoded from a group dump) to 'table', in the same
+ * canonical text form that lif_flow_table_add_group() uses, so that groups
+ * read back from a switch compare equal to generated ones.  Does nothing
+ * if 'table' already has that group. */
 void
-lif_flow_table_add_unknown_group(struct lif_flow_table *table,
-                                 uint32_t group_id)
+lif_flow_table_add_parsed_group(struct lif_flow_table *table,
+                                uint32_t group_id, uint8_t type,
+                                const struct ovs_list *buckets)
 {
     if (!lif_flow_table_find_group(table, group_id)) {
-        add_group__(table, group_id, "(installed by someone else)");
+        struct ds spec = DS_EMPTY_INITIALIZER;
+        format_canonical_group(type, buckets, &spec);
+        add_group__(table, group_id, ds_cstr(&spec));
+        ds_destroy(&spec);
     }
 }
 
 /* Adds group 'group_id' with 'spec' (ovs-ofctl syntax without "group_id=")
- * to 'table'.  Returns NULL on success, otherwise a malloc()'d error
- * message. */
+ * to 'table', checked with OVS's parser and kept in canonical form (see
+ * lif_flow_table_add_parsed_group()).  Returns NULL on success, otherwise
+ * a malloc()'d error message. */
 char *
 lif_flow_table_add_group(struct lif_flow_table *table, uint32_t group_id,
                          const char *spec)
@@ -235,10 +314,13 @@ lif_flow_table_add_group(struct lif_flow_table *table, uint32_t group_id,
         free(s);
         return msg;
     }
-    ofputil_uninit_group_mod(&gm);
     free(s);
 
-    add_group__(table, group_id, spec);
+    struct ds canonical = DS_EMPTY_INITIALIZER;
+    format_canonical_group(gm.type, &gm.buckets, &canonical);
+    add_group__(table, group_id, ds_cstr(&canonical));
+    ds_destroy(&canonical);
+    ofputil_uninit_group_mod(&gm);
     return NULL;
 }
 

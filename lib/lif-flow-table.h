@@ -25,6 +25,7 @@
 struct ds;
 struct match;
 struct ofpact;
+struct ovs_list;
 
 /* A set of OpenFlow flows and groups for one bridge, in ovs-ofctl text form.
  *
@@ -35,8 +36,10 @@ struct ofpact;
  *
  * A flow's identity is (table_id, priority, match), as in OpenFlow; two
  * flows with the same identity cannot both be installed.  The match and the
- * actions are kept as canonical text: parsed with OVS's own parser and
- * formatted back, so generated flows and flows dumped from a switch compare
+ * actions, and a group's type and buckets, are kept as canonical text:
+ * parsed with OVS's own parser, the actions encoded in OpenFlow 1.5 and
+ * decoded again (as a switch reports them), and formatted back, so
+ * generated flows and groups and those dumped from a switch compare
  * equal.  Text is what a person reads in "lif/flows" and what
  * tests compare. */
 struct lif_flow_table {
@@ -80,8 +83,9 @@ bool lif_flow_table_add_parsed(struct lif_flow_table *, uint8_t table_id,
                                uint16_t priority, uint64_t cookie,
                                const struct match *,
                                const struct ofpact *, size_t ofpacts_len);
-void lif_flow_table_add_unknown_group(struct lif_flow_table *,
-                                      uint32_t group_id);
+void lif_flow_table_add_parsed_group(struct lif_flow_table *,
+                                     uint32_t group_id, uint8_t type,
+                                     const struct ovs_list *buckets);
 char *lif_flow_table_add_group(struct lif_flow_table *, uint32_t group_id,
                                const char *spec)
     OVS_WARN_UNUSED_RESULT;

@@ -22,6 +22,7 @@
 
 #include "hash.h"
 #include "flow.h"
+#include "lif-tables.h"
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/util.h"
 #include "packets.h"
@@ -89,6 +90,7 @@ lif_logical_init(struct lif_logical *lif, const char *name,
         .ofport = OFPP_NONE,
         .usable = true,
         .lladdr_mode = xstrdup("virtual"),
+        .neighbor_limit = LIF_NEIGHBOR_LIMIT,
     };
     svec_init(&lif->errors);
 }
@@ -355,6 +357,19 @@ parse_lif_keys(const struct ovsrec_interface *iface, const char *system_id,
         lif->lladdr_mode = xstrdup(lladdr);
     }
 
+    const char *limit = smap_get(ids, "lif-neighbor-limit");
+    if (limit) {
+        int value;
+        if (str_to_int(limit, 10, &value) && value >= 1 && value <= 65535) {
+            lif->neighbor_limit = value;
+        } else {
+            svec_add_nocopy(&lif->errors, xasprintf(
+                                "lif-neighbor-limit: \"%s\" is not an "
+                                "integer between 1 and 65535; using %d",
+                                limit, LIF_NEIGHBOR_LIMIT));
+        }
+    }
+
     if (strcmp(iface->type, "internal")) {
         svec_add_nocopy(&lif->errors, xasprintf(
                             "interface %s has lif-role=logical but type "
@@ -366,24 +381,72 @@ parse_lif_keys(const struct ovsrec_interface *iface, const char *system_id,
     }
 }
 
-static void
-build_bridge(const struct ovsrec_bridge *br, const char *system_id,
-             const struct simap *carriers, struct lif_model *model)
+/* Whether 'iface' may be a LIF: lif-role=logical on an internal
+ * interface. */
+static bool
+iface_can_be_lif(const struct ovsrec_interface *iface)
 {
-    /* Find the LIF: the internal interface with lif-role=logical.  With
-     * several, the one with the lowest name wins, so the choice does not
-     * depend on database order. */
-    const struct ovsrec_interface *lif_iface = NULL;
+    return iface_is_logical(iface) && !strcmp(iface->type, "internal");
+}
+
+/* Returns true if 'a' is a better choice than 'b' (which may be NULL) for
+ * the LIF of a bridge that has no incumbent: an interface that can be a LIF
+ * beats one that cannot, then the lower OpenFlow port (ports are numbered
+ * as they are added, so this is normally the one that has been on the
+ * bridge the longest), then the lower name. */
+static bool
+better_lif(const struct ovsrec_interface *a, const struct ovsrec_interface *b)
+{
+    if (!b) {
+        return true;
+    }
+    if (iface_can_be_lif(a) != iface_can_be_lif(b)) {
+        return iface_can_be_lif(a);
+    }
+    uint16_t pa = ofp_to_u16(iface_ofport(a));
+    uint16_t pb = ofp_to_u16(iface_ofport(b));
+    if (pa != pb) {
+        /* OFPP_NONE, "not assigned yet", is the highest. */
+        return pa < pb;
+    }
+    return strcmp(a->name, b->name) < 0;
+}
+
+/* Picks the LIF of 'br' among its interfaces with lif-role=logical, or
+ * returns NULL if there is none.  The incumbent, the interface that was
+ * the bridge's LIF before ('incumbent', may be NULL), stays the LIF as long
+ * as it can be one: adding another interface with lif-role=logical never
+ * takes the bridge over.  Otherwise see better_lif(). */
+static const struct ovsrec_interface *
+choose_lif(const struct ovsrec_bridge *br, const char *incumbent)
+{
+    const struct ovsrec_interface *best = NULL;
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct ovsrec_port *port = br->ports[i];
         for (size_t j = 0; j < port->n_interfaces; j++) {
             const struct ovsrec_interface *iface = port->interfaces[j];
-            if (iface_is_logical(iface)
-                && (!lif_iface || strcmp(iface->name, lif_iface->name) < 0)) {
-                lif_iface = iface;
+            if (!iface_is_logical(iface)) {
+                continue;
+            }
+            if (incumbent && !strcmp(iface->name, incumbent)
+                && iface_can_be_lif(iface)) {
+                return iface;
+            }
+            if (better_lif(iface, best)) {
+                best = iface;
             }
         }
     }
+    return best;
+}
+
+static void
+build_bridge(const struct ovsrec_bridge *br, const char *system_id,
+             const struct simap *carriers, const struct smap *incumbents,
+             struct lif_model *model)
+{
+    const struct ovsrec_interface *lif_iface
+        = choose_lif(br, smap_get(incumbents, br->name));
     if (!lif_iface) {
         return;
     }
@@ -407,12 +470,24 @@ build_bridge(const struct ovsrec_bridge *br, const char *system_id,
                 continue;
             }
             if (iface_is_logical(iface)) {
-                svec_add_nocopy(&lif->errors, xasprintf(
-                                    "interface %s also has lif-role=logical, "
-                                    "but bridge %s already has LIF %s (one "
-                                    "LIF per bridge): %s is ignored",
-                                    iface->name, br->name, lif->name,
-                                    iface->name));
+                /* Neither a LIF nor a sub-interface: no traffic at all. */
+                if (!iface_can_be_lif(iface)) {
+                    svec_add_nocopy(&lif->errors, xasprintf(
+                                        "interface %s has lif-role=logical "
+                                        "but type \"%s\": a LIF must be an "
+                                        "internal interface; %s is ignored",
+                                        iface->name, iface->type[0]
+                                        ? iface->type : "system",
+                                        iface->name));
+                } else {
+                    svec_add_nocopy(&lif->errors, xasprintf(
+                                        "interface %s also has "
+                                        "lif-role=logical, but bridge %s "
+                                        "already has LIF %s (one LIF per "
+                                        "bridge): %s is ignored",
+                                        iface->name, br->name, lif->name,
+                                        iface->name));
+                }
                 continue;
             }
 
@@ -432,10 +507,12 @@ build_bridge(const struct ovsrec_bridge *br, const char *system_id,
 /* Computes into 'model' (which must be initialized and empty) every LIF that
  * 'ovs_idl', a replica of the Open_vSwitch database, describes.  'carriers'
  * maps device names to the "enum lif_carrier" the carrier poller sees.
+ * 'incumbents' maps bridge names to the name of the interface that was
+ * that bridge's LIF until now, which stays its LIF while it can be one.
  * Reads nothing else and changes nothing. */
 void
 lif_model_build(struct ovsdb_idl *ovs_idl, const struct simap *carriers,
-                struct lif_model *model)
+                const struct smap *incumbents, struct lif_model *model)
 {
     const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(ovs_idl);
     const char *system_id = cfg ? smap_get(&cfg->external_ids, "system-id")
@@ -443,7 +520,7 @@ lif_model_build(struct ovsdb_idl *ovs_idl, const struct simap *carriers,
 
     const struct ovsrec_bridge *br;
     OVSREC_BRIDGE_FOR_EACH (br, ovs_idl) {
-        build_bridge(br, system_id, carriers, model);
+        build_bridge(br, system_id, carriers, incumbents, model);
     }
 }
 

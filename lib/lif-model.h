@@ -27,6 +27,7 @@
 #include "svec.h"
 
 struct ovsdb_idl;
+struct smap;
 
 /* The in-memory model of every LIF on the host, computed from scratch from
  * the Open_vSwitch database (and the carrier states lif-controller's own
@@ -127,6 +128,7 @@ struct lif_logical {
     char *lladdr_mode;          /* "virtual" or a sub-interface name. */
     struct eth_addr mac;        /* Link-layer address the LIF uses. */
     int mtu;                    /* Lowest sub-interface MTU, 0 if none. */
+    int neighbor_limit;         /* Learned neighbors per access. */
     struct lif_subif *subifs;   /* Sorted: priority high to low, name. */
     size_t n_subifs;
     struct svec errors;         /* Configuration errors, for status. */
@@ -140,7 +142,7 @@ struct lif_model {
 void lif_model_init(struct lif_model *);
 void lif_model_destroy(struct lif_model *);
 void lif_model_build(struct ovsdb_idl *ovs_idl, const struct simap *carriers,
-                     struct lif_model *);
+                     const struct smap *incumbents, struct lif_model *);
 
 struct lif_logical *lif_model_find(const struct lif_model *,
                                    const char *bridge);

@@ -25,38 +25,57 @@
 #include "flow.h"
 #include "packets.h"
 
-/* If 'packet' is a Router Solicitation, makes it carry 'mac' instead of the
- * host's link-layer address: as the Ethernet source and in its source
- * link-layer address option, with the ICMPv6 checksum updated.  Returns
- * true if 'packet' was a well-formed Router Solicitation (with or without
- * the option), false otherwise, in which case 'packet' is unchanged.
+/* The ICMPv6 header of RS, NS and NA: type, code, checksum, and 4 bytes of
+ * flags or reserved. */
+#define ND_HEADER_SIZE 8
+
+/* If 'packet' is a Router Solicitation, Neighbor Solicitation or Neighbor
+ * Advertisement, makes it carry 'mac' instead of the host's link-layer
+ * address: as the Ethernet source and in every source or target
+ * link-layer address option, whatever its length (the first 6 bytes of the
+ * option's body become 'mac', the rest zeros), with the ICMPv6 checksum
+ * recomputed.  Returns true if 'packet' was such a packet with well-formed
+ * options, false otherwise, in which case 'packet' is unchanged and should
+ * not be sent.
  *
- * OVS can rewrite that option in Neighbor Solicitations (nd_sll) but not in
- * Router Solicitations, so lif-controller does it for accesses with their
- * own link-layer address (RFC 7847 section 5.4). */
+ * In ND packets from the host every link-layer address option names the
+ * host itself.  OVS's nd_sll and nd_tll actions rewrite only the first
+ * option of length 1 and none in Router Solicitations, so for accesses
+ * with their own link-layer address (RFC 7847 section 5.4) lif-controller
+ * rewrites them all, so that the LIF's MAC never leaves through them. */
 bool
-lif_nd_rewrite_rs(struct dp_packet *packet, const struct eth_addr mac)
+lif_nd_rewrite_lladdr(struct dp_packet *packet, const struct eth_addr mac)
 {
     struct flow flow;
 
     flow_extract(packet, &flow);
     if (flow.dl_type != htons(ETH_TYPE_IPV6)
         || flow.nw_proto != IPPROTO_ICMPV6
-        || flow.tp_src != htons(ND_ROUTER_SOLICIT)
         || flow.tp_dst != htons(0)) {
+        return false;
+    }
+
+    size_t first_option;
+    switch (ntohs(flow.tp_src)) {
+    case ND_ROUTER_SOLICIT:
+        first_option = ND_HEADER_SIZE;
+        break;
+    case ND_NEIGHBOR_SOLICIT:
+    case ND_NEIGHBOR_ADVERT:
+        first_option = ND_HEADER_SIZE + sizeof(struct in6_addr);
+        break;
+    default:
         return false;
     }
 
     uint8_t *l4 = dp_packet_l4(packet);
     size_t size = dp_packet_l4_size(packet);
-    const size_t rs_size = 8;   /* Type, code, checksum, reserved. */
-    if (!l4 || size < rs_size) {
+    if (!l4 || !dp_packet_l3(packet) || size < first_option) {
         return false;
     }
 
     /* Check every option before changing anything. */
-    size_t sllao = 0;
-    size_t ofs = rs_size;
+    size_t ofs = first_option;
     while (ofs < size) {
         if (size - ofs < 2) {
             return false;
@@ -65,20 +84,22 @@ lif_nd_rewrite_rs(struct dp_packet *packet, const struct eth_addr mac)
         if (!opt_size || opt_size > size - ofs) {
             return false;
         }
-        if (l4[ofs] == ND_OPT_SOURCE_LINKADDR && opt_size == ND_LLA_OPT_LEN) {
-            sllao = ofs;
-        }
         ofs += opt_size;
     }
 
-    if (sllao) {
-        struct icmp6_header *icmp = (struct icmp6_header *) l4;
-        struct eth_addr old;
-
-        memcpy(&old, &l4[sllao + 2], sizeof old);
-        icmp->icmp6_cksum = recalc_csum48(icmp->icmp6_cksum, old, mac);
-        memcpy(&l4[sllao + 2], &mac, sizeof mac);
+    for (ofs = first_option; ofs < size; ofs += l4[ofs + 1] * 8) {
+        if (l4[ofs] == ND_OPT_SOURCE_LINKADDR
+            || l4[ofs] == ND_OPT_TARGET_LINKADDR) {
+            size_t body = l4[ofs + 1] * 8 - 2;
+            memset(&l4[ofs + 2], 0, body);
+            memcpy(&l4[ofs + 2], &mac, MIN(body, sizeof mac));
+        }
     }
+
+    struct icmp6_header *icmp = (struct icmp6_header *) l4;
+    icmp->icmp6_cksum = 0;
+    icmp->icmp6_cksum = packet_csum_upperlayer6(dp_packet_l3(packet), l4,
+                                                IPPROTO_ICMPV6, size);
     struct eth_header *eh = dp_packet_eth(packet);
     eh->eth_src = mac;
     return true;

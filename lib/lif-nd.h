@@ -24,6 +24,6 @@ struct dp_packet;
 
 /* Neighbor Discovery packet rewriting that OVS's actions cannot do. */
 
-bool lif_nd_rewrite_rs(struct dp_packet *, const struct eth_addr mac);
+bool lif_nd_rewrite_lladdr(struct dp_packet *, const struct eth_addr mac);
 
 #endif /* lif-nd.h */

@@ -28,29 +28,34 @@
 #include "svec.h"
 #include "util.h"
 
+/* Priorities in LIF_T_TO_SUBIF for a sub-interface with its own address,
+ * above the ND and ARP rewriting (LIF_PRIO_ND_UNICAST). */
+#define LIF_PRIO_OWN_ARP_SELF (LIF_PRIO_ND_UNICAST + 10)
+#define LIF_PRIO_OWN_TO_SELF (LIF_PRIO_ND_UNICAST + 20)
+
 /* The link-layer addresses inside ND and ARP packets that OVS can rewrite,
- * for sub-interfaces with their own address.  'sender' marks the ones that
- * carry the sender's address, which is the host's on the way out. */
+ * for frames from sub-interfaces with their own address. */
 struct lladdr_field {
     const char *match;          /* Packets that have the field. */
     const char *field;          /* OVS field name. */
-    bool sender;                /* Sender's own address? */
 };
 static const struct lladdr_field lladdr_fields[] = {
-    { "icmp6,icmp_type=135,icmp_code=0", "nd_sll", true },
-    { "icmp6,icmp_type=136,icmp_code=0", "nd_tll", true },
-    { "arp", "arp_sha", true },
-    { "arp", "arp_tha", false },
+    { "icmp6,icmp_type=135,icmp_code=0", "nd_sll" },
+    { "icmp6,icmp_type=136,icmp_code=0", "nd_tll" },
+    { "arp", "arp_sha" },
+    { "arp", "arp_tha" },
 };
 
 /* Table LIF_T_TO_SUBIF: the last step to a sub-interface.  With
- * lif-lladdr=own, the access network sees only the sub-interface's MAC:
- * in the Ethernet source, in the source link-layer address option of NS,
- * the target link-layer address option of NA, and the ARP sender address.
- * (OVS rewrites an option only where the packet has one.) */
+ * lif-lladdr=own, the access network sees only the sub-interface's MAC,
+ * never the LIF's: in the Ethernet source, the ARP sender address, and
+ * every link-layer address option of ND.  OVS's nd_sll and nd_tll actions
+ * rewrite only the first option of length 1, and nothing in Router
+ * Solicitations, so RS, NS and NA go to lif-controller (pinctrl, through
+ * the punt meter), which rewrites them all or drops the packet. */
 static void
-build_to_subif(const struct lif_subif *subif, struct lif_flow_table *out,
-               struct svec *errors)
+build_to_subif(const struct lif_logical *lif, const struct lif_subif *subif,
+               struct lif_flow_table *out, struct svec *errors)
 {
     uint64_t cookie = lif_cookie(LIF_COOKIE_LLADDR, &subif->uuid);
     uint16_t p = lif_pl_port(subif->ofport);
@@ -64,31 +69,41 @@ build_to_subif(const struct lif_subif *subif, struct lif_flow_table *out,
     }
 
     const struct eth_addr mac = subif->mac;
-    /* On the way out only the sender's address is the host's. */
-    for (size_t i = 0; i < ARRAY_SIZE(lladdr_fields); i++) {
-        const struct lladdr_field *rw = &lladdr_fields[i];
-        if (!rw->sender) {
-            continue;
-        }
-        lif_pl_add_flow_nocopy(
-            out, errors, LIF_T_TO_SUBIF, LIF_PRIO_ND_UNICAST,
-                        cookie,
-                        xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16",%s", p,
-                                  rw->match),
-                        xasprintf("mod_dl_src:"ETH_ADDR_FMT",set_field:"
-                                  ETH_ADDR_FMT"->%s,output:%"PRIu16,
-                                  ETH_ADDR_ARGS(mac), ETH_ADDR_ARGS(mac),
-                                  rw->field, p));
-    }
-    /* OVS cannot rewrite a Router Solicitation's source link-layer address
-     * option, so lif-controller does (pinctrl), through the punt meter. */
+    /* A frame the host addresses to its own MAC has no business on an
+     * access, and would show that MAC. */
+    lif_pl_add_flow_nocopy(
+        out, errors, LIF_T_TO_SUBIF, LIF_PRIO_OWN_TO_SELF, cookie,
+        xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16",dl_dst="ETH_ADDR_FMT, p,
+                  ETH_ADDR_ARGS(lif->mac)),
+        xstrdup("drop"));
+    /* ARP has a fixed format: OVS rewrites the sender's address, the
+     * host's on the way out, and the target address where it is the
+     * host's too (a gratuitous ARP). */
+    lif_pl_add_flow_nocopy(
+        out, errors, LIF_T_TO_SUBIF, LIF_PRIO_OWN_ARP_SELF, cookie,
+        xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16",arp,arp_tha="ETH_ADDR_FMT,
+                  p, ETH_ADDR_ARGS(lif->mac)),
+        xasprintf("mod_dl_src:"ETH_ADDR_FMT",set_field:"ETH_ADDR_FMT
+                  "->arp_sha,set_field:"ETH_ADDR_FMT"->arp_tha,"
+                  "output:%"PRIu16, ETH_ADDR_ARGS(mac), ETH_ADDR_ARGS(mac),
+                  ETH_ADDR_ARGS(mac), p));
     lif_pl_add_flow_nocopy(
         out, errors, LIF_T_TO_SUBIF, LIF_PRIO_ND_UNICAST, cookie,
-                    xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16
-                              ",icmp6,icmp_type=133,icmp_code=0", p),
-                    xasprintf("controller(userdata=00.00.00.%02x,"
-                              "meter_id=%d)", LIF_PUNT_RS_OWN_LLADDR,
-                              LIF_METER_PUNT));
+        xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16",arp", p),
+        xasprintf("mod_dl_src:"ETH_ADDR_FMT",set_field:"ETH_ADDR_FMT
+                  "->arp_sha,output:%"PRIu16, ETH_ADDR_ARGS(mac),
+                  ETH_ADDR_ARGS(mac), p));
+    static const int nd_types[] = {
+        ND_ROUTER_SOLICIT, ND_NEIGHBOR_SOLICIT, ND_NEIGHBOR_ADVERT,
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(nd_types); i++) {
+        lif_pl_add_flow_nocopy(
+            out, errors, LIF_T_TO_SUBIF, LIF_PRIO_ND_UNICAST, cookie,
+            xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16",icmp6,icmp_type=%d,"
+                      "icmp_code=0", p, nd_types[i]),
+            xasprintf("controller(userdata=00.00.00.%02x,meter_id=%d)",
+                      LIF_PUNT_ND_OWN_LLADDR, LIF_METER_PUNT));
+    }
     lif_pl_add_flow_nocopy(
         out, errors, LIF_T_TO_SUBIF, LIF_PRIO_DEFAULT, cookie,
                     xasprintf(LIF_REG_SUBIF_MATCH"=%"PRIu16, p),
@@ -156,7 +171,7 @@ lif_pl_build_lladdr(const struct lif_logical *lif, struct lif_flow_table *out,
         if (subif->ofport == OFPP_NONE) {
             continue;
         }
-        build_to_subif(subif, out, errors);
+        build_to_subif(lif, subif, out, errors);
         if (subif->lladdr_mode == LIF_LLADDR_OWN
             && !eth_addr_is_zero(subif->mac)) {
             build_own_to_lif(lif, subif, out, errors);

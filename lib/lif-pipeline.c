@@ -83,11 +83,20 @@ lif_pl_subif_in_groups(const struct lif_subif *subif)
     return subif->ofport != OFPP_NONE && subif->carrier != LIF_CARRIER_DOWN;
 }
 
-/* Whether 'subif' is up now, for groups without liveness checks. */
+/* Whether 'subif' is up now, for groups without liveness checks (the ND/ARP
+ * group) and the neighbor-out flows.  The carrier poller's "up" is enough:
+ * ovs-vswitchd reports link_state up to a second or two after the kernel
+ * knows, which would leave a new or restarted controller's ND/ARP
+ * incomplete meanwhile.  link_state decides only where the poller cannot
+ * tell (carrier unknown: not a kernel device, or polling disabled). */
 bool
 lif_pl_subif_is_up(const struct lif_subif *subif)
 {
-    return lif_pl_subif_in_groups(subif) && subif->link_up;
+    if (!lif_pl_subif_in_groups(subif)) {
+        return false;
+    }
+    return (subif->carrier == LIF_CARRIER_UP
+            || (subif->carrier == LIF_CARRIER_UNKNOWN && subif->link_up));
 }
 
 /* Appends actions that send a packet to 'subif' through LIF_T_ROUTER_MAC

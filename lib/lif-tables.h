@@ -63,16 +63,21 @@
  *   table 40 LIF_T_TO_SUBIF     reg1 = sub-interface: output to it; for a
  *                               sub-interface with its own link-layer
  *                               address (lif-lladdr=own), first rewrite the
- *                               Ethernet source, the ND SLL/TLL options and
- *                               the ARP sender address to that address;
- *                               Router Solicitations, whose option OVS
- *                               cannot rewrite, go to lif-controller
- *                               (metered) to be rewritten there.
+ *                               Ethernet source and the ARP sender address
+ *                               to that address; RS, NS and NA, whose
+ *                               options OVS cannot all rewrite, go to
+ *                               lif-controller (metered) to be rewritten
+ *                               there.
  *
  * From an access network (a sub-interface):
  *   table 20 LIF_T_FROM_SUBIF   NS, NA and ARP teach LIF_T_NEIGHBOR where
- *                               their sender lives; a copy of each Router
- *                               Advertisement goes to lif-controller
+ *                               their sender lives, unless their source is
+ *                               not a neighbor's (multicast, zero, the
+ *                               host's own MACs, unspecified or multicast
+ *                               IP source): those are counted (bounded
+ *                               per access, see LIF_NEIGHBOR_LIMIT); a
+ *                               copy of each Router Advertisement goes to
+ *                               lif-controller
  *                               (metered per access); IP traffic teaches
  *                               the reflective FLOW table; then
  *                               LIF_T_TO_LIF_ETH.
@@ -127,8 +132,9 @@ enum lif_group_id {
 #define LIF_GROUP_SUBIF(PORT) (LIF_GROUP_SUBIF_BASE + (PORT))
 
 /* The meters on punts to lif-controller, and their rates in packets per
- * second.  LIF_METER_PUNT: the host's Router Solicitations, enough for
- * them, too little to starve the controller.  LIF_METER_RA(port): copies
+ * second.  LIF_METER_PUNT: the host's RS, NS and NA to accesses with
+ * their own link-layer address, enough for them, too little to starve the
+ * controller.  LIF_METER_RA(port): copies
  * of the Router Advertisements from one access, so that a flood from one
  * access never hides another access's routers. */
 #define LIF_METER_PUNT 1
@@ -139,8 +145,8 @@ enum lif_group_id {
 
 /* Opcodes in the userdata of the pipeline's punts to lif-controller. */
 enum lif_punt_opcode {
-    LIF_PUNT_RS_OWN_LLADDR = 1, /* Router Solicitation to the sub-interface
-                                 * in reg1, which has its own MAC. */
+    LIF_PUNT_ND_OWN_LLADDR = 1, /* RS, NS or NA to the sub-interface in
+                                 * reg1, which has its own MAC. */
     LIF_PUNT_RA = 2,            /* Copy of a Router Advertisement that
                                  * arrived on in_port. */
 };
@@ -163,10 +169,16 @@ enum lif_punt_opcode {
                                      * broadcast. */
 #define LIF_PRIO_HOST_NOT_ROUTER 300    /* RA and Redirect from the host. */
 
-/* Bound on the learned neighbor table, per bridge. */
+#define LIF_PRIO_ND_REFUSE 110     /* ND and ARP not to learn from. */
+
+/* Default bound on the learned neighbor table, per access (each access
+ * learns with its own cookie, and OVS counts a learn action's limit per
+ * table and cookie): external_ids:lif-neighbor-limit on the LIF. */
 #define LIF_NEIGHBOR_LIMIT 4096
 
-/* Idle timeout of learned neighbor locations, in seconds. */
-#define LIF_NEIGHBOR_IDLE_TIMEOUT 600
+/* Lifetime of a learned neighbor location, in seconds, counted from the
+ * last time the neighbor itself was heard on its access: a hard timeout,
+ * which the host's own packets to the neighbor do not refresh. */
+#define LIF_NEIGHBOR_HARD_TIMEOUT 600
 
 #endif /* lif-tables.h */

@@ -217,22 +217,32 @@ icmp6_checksum(const struct dp_packet *p, ovs_be16 *in_packet)
     return sum;
 }
 
-/* "rs-packet MAC": prints, in hex, a Router Solicitation from fe80::1 to
- * ff02::2 sent by MAC, with a source link-layer address option. */
+/* Prints 'p' in hex on a line of its own. */
 static void
-test_rs_packet(struct ovs_cmdl_context *ctx)
+print_packet_hex(const struct dp_packet *p)
 {
-    struct eth_addr mac, dst;
-    if (!eth_addr_from_string(ctx->argv[1], &mac)) {
-        ovs_fatal(0, "%s: bad MAC", ctx->argv[1]);
+    for (size_t i = 0; i < dp_packet_size(p); i++) {
+        printf("%02x", ((const uint8_t *) dp_packet_data(p))[i]);
     }
+    putchar('\n');
+}
 
-    struct in6_addr src6, dst6;
+/* Composes an ICMPv6 ND packet of 'type' from fe80::1 with source 'mac':
+ * RS to ff02::2, NS and NA to ff02::1, NS and NA with target fe80::2, and
+ * 'options' (raw option bytes) after the fixed part. */
+static struct dp_packet *
+compose_nd(int type, const struct eth_addr mac, const struct ofpbuf *options)
+{
+    struct eth_addr dst;
+    struct in6_addr src6, dst6, target;
     ovs_assert(ipv6_parse("fe80::1", &src6));
-    ovs_assert(ipv6_parse("ff02::2", &dst6));
+    ovs_assert(ipv6_parse(type == ND_ROUTER_SOLICIT ? "ff02::2" : "ff02::1",
+                          &dst6));
+    ovs_assert(ipv6_parse("fe80::2", &target));
     ipv6_multicast_to_ethernet(&dst, &dst6);
 
-    const size_t l4_size = 8 + ND_LLA_OPT_LEN;
+    size_t fixed = type == ND_ROUTER_SOLICIT ? 8 : 8 + sizeof target;
+    size_t l4_size = fixed + options->size;
     struct dp_packet *p = dp_packet_new(128);
     struct ovs_16aligned_ip6_hdr *ip6
         = eth_compose(p, dst, mac, ETH_TYPE_IPV6, sizeof *ip6 + l4_size);
@@ -245,25 +255,68 @@ test_rs_packet(struct ovs_cmdl_context *ctx)
     uint8_t *l4 = (uint8_t *) (ip6 + 1);
     dp_packet_set_l4(p, l4);
     memset(l4, 0, l4_size);
-    l4[0] = ND_ROUTER_SOLICIT;
-    l4[8] = ND_OPT_SOURCE_LINKADDR;
-    l4[9] = 1;
-    memcpy(&l4[10], &mac, sizeof mac);
+    l4[0] = type;
+    if (type != ND_ROUTER_SOLICIT) {
+        memcpy(&l4[8], &target, sizeof target);
+    }
+    if (options->size) {
+        memcpy(&l4[fixed], options->data, options->size);
+    }
     ovs_be16 old;
     ((struct icmp6_header *) l4)->icmp6_cksum = icmp6_checksum(p, &old);
+    return p;
+}
 
-    for (size_t i = 0; i < dp_packet_size(p); i++) {
-        printf("%02x", ((const uint8_t *) dp_packet_data(p))[i]);
+/* "rs-packet MAC": prints, in hex, a Router Solicitation from fe80::1 to
+ * ff02::2 sent by MAC, with a source link-layer address option. */
+static void
+test_rs_packet(struct ovs_cmdl_context *ctx)
+{
+    struct eth_addr mac;
+    if (!eth_addr_from_string(ctx->argv[1], &mac)) {
+        ovs_fatal(0, "%s: bad MAC", ctx->argv[1]);
     }
-    putchar('\n');
+
+    uint8_t opt[ND_LLA_OPT_LEN] = { ND_OPT_SOURCE_LINKADDR, 1 };
+    memcpy(&opt[2], &mac, sizeof mac);
+    struct ofpbuf options = ofpbuf_const_initializer(opt, sizeof opt);
+    struct dp_packet *p = compose_nd(ND_ROUTER_SOLICIT, mac, &options);
+    print_packet_hex(p);
     dp_packet_delete(p);
 }
 
-/* "rewrite-rs HEX MAC": runs lif_nd_rewrite_rs() on the packet in HEX and
- * prints the result, the packet as flow, and whether its checksum is
+/* "nd-packet TYPE MAC [OPTIONS]": prints, in hex, an RS (TYPE 133), NS
+ * (135) or NA (136) from fe80::1 sent by MAC, with OPTIONS, raw option
+ * bytes in hex, after its fixed part. */
+static void
+test_nd_packet(struct ovs_cmdl_context *ctx)
+{
+    int type = atoi(ctx->argv[1]);
+    struct eth_addr mac;
+    if (type != ND_ROUTER_SOLICIT && type != ND_NEIGHBOR_SOLICIT
+        && type != ND_NEIGHBOR_ADVERT) {
+        ovs_fatal(0, "%s: not 133, 135 or 136", ctx->argv[1]);
+    }
+    if (!eth_addr_from_string(ctx->argv[2], &mac)) {
+        ovs_fatal(0, "%s: bad MAC", ctx->argv[2]);
+    }
+    struct ofpbuf options;
+    ofpbuf_init(&options, 0);
+    if (ctx->argc > 3 && ofpbuf_put_hex(&options, ctx->argv[3], NULL)[0]) {
+        ovs_fatal(0, "%s: bad hex", ctx->argv[3]);
+    }
+    struct dp_packet *p = compose_nd(type, mac, &options);
+    print_packet_hex(p);
+    dp_packet_delete(p);
+    ofpbuf_uninit(&options);
+}
+
+/* "rewrite-nd HEX MAC": runs lif_nd_rewrite_lladdr() on the packet in HEX
+ * and prints the result: the Ethernet source, every link-layer address
+ * option (type, length in bytes, body in hex), and whether the checksum is
  * right. */
 static void
-test_rewrite_rs(struct ovs_cmdl_context *ctx)
+test_rewrite_nd(struct ovs_cmdl_context *ctx)
 {
     struct eth_addr mac;
     if (!eth_addr_from_string(ctx->argv[2], &mac)) {
@@ -275,18 +328,26 @@ test_rewrite_rs(struct ovs_cmdl_context *ctx)
         ovs_fatal(0, "bad hex");
     }
 
-    bool ok = lif_nd_rewrite_rs(p, mac);
-    printf("%s\n", ok ? "rewritten" : "not a router solicitation");
+    bool ok = lif_nd_rewrite_lladdr(p, mac);
+    printf("%s\n", ok ? "rewritten" : "not a well-formed RS, NS or NA");
     if (ok) {
         const uint8_t *l4 = dp_packet_l4(p);
-        struct eth_addr sll;
-        memcpy(&sll, &l4[10], sizeof sll);
+        size_t size = dp_packet_l4_size(p);
+        size_t ofs = l4[0] == ND_ROUTER_SOLICIT ? 8 : 24;
         struct eth_header *eh = dp_packet_eth(p);
+        printf("eth_src="ETH_ADDR_FMT"\n", ETH_ADDR_ARGS(eh->eth_src));
+        while (ofs + 2 <= size && l4[ofs + 1]) {
+            size_t len = l4[ofs + 1] * 8;
+            printf("option %d length %"PRIuSIZE" ", l4[ofs], len);
+            for (size_t i = 2; i < len && ofs + i < size; i++) {
+                printf("%02x", l4[ofs + i]);
+            }
+            putchar('\n');
+            ofs += len;
+        }
         ovs_be16 in_packet;
         ovs_be16 right = icmp6_checksum(p, &in_packet);
-        printf("eth_src="ETH_ADDR_FMT" sll="ETH_ADDR_FMT" checksum %s\n",
-               ETH_ADDR_ARGS(eh->eth_src), ETH_ADDR_ARGS(sll),
-               in_packet == right ? "ok" : "bad");
+        printf("checksum %s\n", in_packet == right ? "ok" : "bad");
     }
     dp_packet_delete(p);
 }
@@ -309,7 +370,8 @@ static const struct ovs_cmdl_command commands[] = {
     {"vll-id", "SYSTEM-ID NAME", 2, 2, test_vll_id, OVS_RO},
     {"cookie", "CATEGORY UUID-PART", 2, 2, test_cookie, OVS_RO},
     {"rs-packet", "MAC", 1, 1, test_rs_packet, OVS_RO},
-    {"rewrite-rs", "HEX MAC", 2, 2, test_rewrite_rs, OVS_RO},
+    {"nd-packet", "TYPE MAC [OPTIONS]", 2, 3, test_nd_packet, OVS_RO},
+    {"rewrite-nd", "HEX MAC", 2, 2, test_rewrite_nd, OVS_RO},
     {NULL, NULL, 0, 0, NULL, OVS_RO},
 };
 
