@@ -1024,7 +1024,9 @@ apply_ovs(const struct lif_cfg *cfg, const char *file_name, bool prune,
         if (n_new) {
             struct ovsrec_bridge **all
                 = xmalloc((ovs->n_bridges + n_new) * sizeof *all);
-            memcpy(all, ovs->bridges, ovs->n_bridges * sizeof *all);
+            if (ovs->n_bridges) {
+                memcpy(all, ovs->bridges, ovs->n_bridges * sizeof *all);
+            }
             memcpy(&all[ovs->n_bridges], new_bridges, n_new * sizeof *all);
             ovsrec_open_vswitch_set_bridges(ovs, all,
                                             ovs->n_bridges + n_new);
@@ -1054,7 +1056,8 @@ apply_ovs(const struct lif_cfg *cfg, const char *file_name, bool prune,
                        : NULL);
         ovsdb_idl_txn_destroy(txn);
 
-        if (status == TXN_SUCCESS || status == TXN_UNCHANGED) {
+        if ((status == TXN_SUCCESS || status == TXN_UNCHANGED)
+            && ac.changes.length) {
             ds_put_buffer(changes, ac.changes.string, ac.changes.length);
         }
         apply_ctx_destroy(&ac);
@@ -1189,8 +1192,10 @@ cmd_apply(struct ctl_context *ctx)
         }
         apply_ovs_done = true;
     }
-    ds_put_buffer(&ctx->output, apply_ovs_changes.string,
-                  apply_ovs_changes.length);
+    if (apply_ovs_changes.length) {
+        ds_put_buffer(&ctx->output, apply_ovs_changes.string,
+                      apply_ovs_changes.length);
+    }
     apply_policies(ctx, &apply_cfg, prune);
 }
 
