@@ -1,9 +1,21 @@
 # lif-ctl, the database setup script and the sandbox.
 
 bin_PROGRAMS += utilities/lif-ctl
-utilities_lif_ctl_SOURCES = utilities/lif-ctl.c
-utilities_lif_ctl_LDADD = lib/liblif.la $(OVS_LIBDIR)/libopenvswitch.la
-utilities/lif-ctl.$(OBJEXT): lib/lif-idl.h
+utilities_lif_ctl_SOURCES = \
+	utilities/lif-config-file.c \
+	utilities/lif-config-file.h \
+	utilities/lif-ctl.c \
+	utilities/lif-ctl-config.c \
+	utilities/lif-ctl-config.h \
+	utilities/lif-ctl-state.c \
+	utilities/lif-ctl-state.h
+utilities_lif_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+utilities_lif_ctl_LDADD = lib/liblif.la $(OVS_LIBDIR)/libopenvswitch.la \
+	$(JANSSON_LIBS)
+$(utilities_lif_ctl_OBJECTS): lib/lif-idl.h
+
+# The JSON Schema of "lif-ctl export" and "lif-ctl apply" files.
+dist_pkgdata_DATA += utilities/lif-config.schema.json
 
 man_MANS += utilities/lif-ctl.8
 CLEANFILES += utilities/lif-ctl.8

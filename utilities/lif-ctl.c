@@ -36,6 +36,7 @@
 #include "compiler.h"
 #include "db-ctl-base.h"
 #include "fatal-signal.h"
+#include "lif-ctl-config.h"
 #include "lif-idl.h"
 #include "lif-util.h"
 #include "openvswitch/dynamic-string.h"
@@ -355,6 +356,11 @@ LIF commands:\n\
   init                        create the LIF_Global row if it is missing\n\
   sync                        do nothing (with --wait: wait for\n\
                               lif-controller to catch up)\n\
+\n\
+Configuration commands (JSON):\n\
+  export                      print the whole LIF configuration\n\
+  [--prune] apply FILE        make the databases match FILE (- for stdin)\n\
+  state-dump [LIF]            print the live state of the LIFs\n\
 \n\
 %s\
 %s\
@@ -1050,4 +1056,9 @@ lif_ctl_cmd_init(void)
     ctl_init(&lifrec_idl_class, lifrec_table_classes, tables, NULL,
              lif_ctl_exit);
     ctl_register_commands(lif_commands);
+
+    static const struct lif_ctl_config_globals config_globals = {
+        &db, &dry_run, &wait_for_controller,
+    };
+    lif_ctl_config_register(&config_globals);
 }
