@@ -12,6 +12,9 @@ EXTRA_DIST += utilities/lif-ctl.8.xml
 # An administrator's command (the systemd unit runs it before
 # lif-controller): on PATH, in sbindir.
 sbin_SCRIPTS += utilities/lif-db-setup
+man_MANS += utilities/lif-db-setup.8
+CLEANFILES += utilities/lif-db-setup.8
+EXTRA_DIST += utilities/lif-db-setup.8.xml
 EXTRA_DIST += utilities/lif-db-setup utilities/lif-sandbox utilities/lif-dev \
 	utilities/lif-package-check
 
