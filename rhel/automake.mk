@@ -7,5 +7,6 @@
 
 EXTRA_DIST += \
 	rhel/ovs-lif.spec \
+	rhel/ovs-lif.rpmlintrc \
 	rhel/ovs-lif.spec.in \
 	rhel/usr_lib_systemd_system_lif-controller.service
