@@ -63,6 +63,17 @@ def n_flows(topo):
     return sum(1 for line in out.splitlines() if "cookie=" in line)
 
 
+def static_pipeline(topo):
+    """Table 0's flows and the groups, without statistics: what
+    lif-controller installs for this configuration (other tables also hold
+    learned neighbors and routers, which come and go with traffic)."""
+    flows = topo.ofctl("--no-stats", "dump-flows", BRIDGE, "table=0",
+                       check=False).stdout.splitlines()
+    groups = topo.ofctl("dump-groups", BRIDGE, check=False).stdout
+    groups = [g for g in groups.splitlines() if "group_id" in g]
+    return sorted(f.strip() for f in flows if "cookie=" in f) + sorted(groups)
+
+
 def subif_carrier(topo, subif):
     p = topo.host("lif-ctl", "--timeout=5", "--bare", "--columns=carrier",
                   "find", "Sub_Interface", "name=" + subif, check=False)
@@ -112,6 +123,7 @@ def check_recovery(topo, disrupt, what):
     assert lif_served(topo)
     flows_before = n_flows(topo)
     assert flows_before > 0
+    pipeline_before = static_pipeline(topo)
     topo.host("lif-ctl", "--timeout=10", "--wait", "sync")
     r = topo.ping(AR_ADDR4, count=3, interval=0.2)
     assert r.received > 0, "no traffic through the LIF before: %s" % r.out
@@ -128,6 +140,7 @@ def check_recovery(topo, disrupt, what):
     t_served = time.monotonic()
     # The switch kept the flows through the outage.
     flows_outage = n_flows(topo)
+    pipeline_outage = static_pipeline(topo)
     # lif-ctl works as soon as it is served; --wait needs lif-controller.
     show = topo.host("lif-ctl", "--timeout=10", "show", check=False)
     assert show.returncode == 0, "lif-ctl show: %s" % show.stderr
@@ -163,7 +176,8 @@ def check_recovery(topo, disrupt, what):
              res.max_gap() * PING_INTERVAL, flows_before, flows_outage,
              flows_after,
              keeper))
-    assert flows_outage == flows_before
+    assert pipeline_outage == pipeline_before
+    assert static_pipeline(topo) == pipeline_before
     assert flows_after > 0
     assert res.answered_tail(20) == 20, "traffic did not come back: %r" % res
     return res
