@@ -11,7 +11,6 @@ EXTRA_DIST += \
 	debian/lif-controller.service \
 	debian/not-installed \
 	debian/ovs-lif.install \
-	debian/ovs-lif.lintian-overrides \
 	debian/ovs-lif.manpages \
 	debian/postrm \
 	debian/prerm \
