@@ -192,9 +192,11 @@ keeper_handle_reply(struct lif_db_keeper *k, const struct jsonrpc_msg *reply)
         if (reply->type != JSONRPC_REPLY) {
             VLOG_WARN_RL(&rl, "ovsdb-server/list-dbs failed: %s", text);
         } else if (!list_has_lif(text)) {
-            if (access(k->db_file, R_OK)) {
+            /* ovsdb-server opens the file, maybe as another user: only
+             * check that it exists. */
+            if (access(k->db_file, F_OK)) {
                 VLOG_WARN_RL(&rl, "ovsdb-server does not serve the %s "
-                             "database and %s is not readable (%s): run "
+                             "database and %s cannot be used (%s): run "
                              "lif-db-setup", LIF_DB_NAME, k->db_file,
                              ovs_strerror(errno));
             } else if (keeper_send(k, "ovsdb-server/add-db", k->db_file)) {
