@@ -59,7 +59,6 @@ struct lif_db_keeper {
     long long int deadline;     /* Abandon the exchange at this time. */
     long long int next_check;   /* Earliest time for the next exchange. */
     bool need_check;            /* The LIF connection is down. */
-    unsigned int n_added;       /* Successful "add-db"s. */
 };
 
 /* Creates a keeper that adds 'db_file' to the local ovsdb-server whenever
@@ -93,13 +92,6 @@ lif_db_keeper_destroy(struct lif_db_keeper *k)
         free(k->db_file);
         free(k);
     }
-}
-
-/* Returns how many times 'k' has added the LIF database to ovsdb-server. */
-unsigned int
-lif_db_keeper_get_n_added(const struct lif_db_keeper *k)
-{
-    return k->n_added;
 }
 
 /* Sends unixctl command 'cmd' with optional argument 'arg' on k->rpc. */
@@ -206,7 +198,6 @@ keeper_handle_reply(struct lif_db_keeper *k, const struct jsonrpc_msg *reply)
         }
     } else if (k->state == KEEPER_ADDING) {
         if (reply->type == JSONRPC_REPLY) {
-            k->n_added++;
             VLOG_INFO("ovsdb-server did not serve the %s database: added %s",
                       LIF_DB_NAME, k->db_file);
         } else {

@@ -47,6 +47,4 @@ void lif_db_keeper_destroy(struct lif_db_keeper *);
 void lif_db_keeper_run(struct lif_db_keeper *, const struct ovsdb_idl *);
 void lif_db_keeper_wait(const struct lif_db_keeper *);
 
-unsigned int lif_db_keeper_get_n_added(const struct lif_db_keeper *);
-
 #endif /* lif-db-keeper.h */
