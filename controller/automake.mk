@@ -5,6 +5,8 @@ controller_lif_controller_SOURCES = \
 	controller/carrier.c \
 	controller/carrier.h \
 	controller/lif-controller.c \
+	controller/lif-db-keeper.c \
+	controller/lif-db-keeper.h \
 	controller/ofctrl.c \
 	controller/ofctrl.h \
 	controller/path-notify.c \

@@ -27,6 +27,7 @@
 #include "dirs.h"
 #include "fatal-signal.h"
 #include "flow.h"
+#include "lif-db-keeper.h"
 #include "lif-flow-table.h"
 #include "lif-idl.h"
 #include "lif-model.h"
@@ -97,6 +98,7 @@ struct controller {
 static char *db_remote;
 static const char *unixctl_path;
 static int carrier_poll_interval = DEFAULT_CARRIER_POLL_INTERVAL;
+static char *lif_db_file;            /* NULL: default; "": no keeper. */
 
 static void parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
@@ -492,7 +494,9 @@ main(int argc, char *argv[])
     parse_options(argc, argv);
     fatal_ignore_sigpipe();
 
-    daemonize_start(false);
+    /* As ovs-vswitchd does: with --user, keep CAP_NET_ADMIN and CAP_NET_RAW,
+     * which subif-isolation needs to write the sub-interfaces' sysctls. */
+    daemonize_start(true);
 
     retval = unixctl_server_create(unixctl_path, &unixctl);
     if (retval) {
@@ -525,6 +529,9 @@ main(int argc, char *argv[])
 
     carrier_init(carrier_poll_interval);
     subif_isolation_init();
+    struct lif_db_keeper *keeper = (*lif_db_file
+                                    ? lif_db_keeper_create(lif_db_file)
+                                    : NULL);
     VLOG_INFO("%s %s (Open vSwitch %s), database %s, carrier polling %s",
               program_name, PACKAGE_VERSION, OVS_PACKAGE_VERSION, db_remote,
               carrier_poll_interval ? "every few ms" : "disabled");
@@ -541,6 +548,9 @@ main(int argc, char *argv[])
 
         struct ovsdb_idl_txn *ovs_txn = ovsdb_idl_loop_run(&ctl.ovs_loop);
         struct ovsdb_idl_txn *lif_txn = ovsdb_idl_loop_run(&ctl.lif_loop);
+        if (keeper) {
+            lif_db_keeper_run(keeper, ctl.lif_loop.idl);
+        }
         run_bridges(&ctl);
 
         if (databases_ready(&ctl)) {
@@ -584,6 +594,9 @@ main(int argc, char *argv[])
         wait_bridges(&ctl);
         carrier_wait(ctl.carrier_seqno);
         subif_isolation_wait();
+        if (keeper) {
+            lif_db_keeper_wait(keeper);
+        }
         unixctl_server_wait(unixctl);
         memory_wait();
         ovsdb_idl_loop_commit_and_wait(&ctl.ovs_loop);
@@ -608,6 +621,7 @@ main(int argc, char *argv[])
 
     carrier_destroy();
     subif_isolation_destroy();
+    lif_db_keeper_destroy(keeper);
     struct shash_node *node;
     SHASH_FOR_EACH_SAFE (node, &ctl.bridges) {
         destroy_bridge(node->data);
@@ -622,6 +636,7 @@ main(int argc, char *argv[])
     unixctl_server_destroy(unixctl);
     service_stop();
     free(db_remote);
+    free(lif_db_file);
     return 0;
 }
 
@@ -631,6 +646,8 @@ parse_options(int argc, char *argv[])
     enum {
         OPT_CARRIER_POLL_INTERVAL = UCHAR_MAX + 1,
         OPT_UNIXCTL,
+        OPT_LIF_DB_FILE,
+        OPT_NO_LIF_DB_KEEPER,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -639,6 +656,8 @@ parse_options(int argc, char *argv[])
         {"carrier-poll-interval", required_argument, NULL,
          OPT_CARRIER_POLL_INTERVAL},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"lif-db-file", required_argument, NULL, OPT_LIF_DB_FILE},
+        {"no-lif-db-keeper", no_argument, NULL, OPT_NO_LIF_DB_KEEPER},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
@@ -669,6 +688,20 @@ parse_options(int argc, char *argv[])
             unixctl_path = optarg;
             break;
 
+        case OPT_LIF_DB_FILE:
+            if (!optarg[0]) {
+                ovs_fatal(0, "--lif-db-file: empty file name (use "
+                          "--no-lif-db-keeper to keep no database served)");
+            }
+            free(lif_db_file);
+            lif_db_file = abs_file_name(NULL, optarg);
+            break;
+
+        case OPT_NO_LIF_DB_KEEPER:
+            free(lif_db_file);
+            lif_db_file = xstrdup("");
+            break;
+
         case 'h':
             usage();
 
@@ -688,6 +721,9 @@ parse_options(int argc, char *argv[])
         }
     }
     free(short_options);
+    if (!lif_db_file) {
+        lif_db_file = xasprintf("%s/lif.db", ovs_dbdir());
+    }
 
     argc -= optind;
     argv += optind;
@@ -717,9 +753,14 @@ usage(void)
            "                              MS milliseconds (default %d, 0 "
            "off)\n"
            "  --unixctl=SOCKET        override default control socket name\n"
+           "  --lif-db-file=FILE      LIF database file that the local\n"
+           "                          ovsdb-server is kept serving\n"
+           "                          (default: %s/lif.db)\n"
+           "  --no-lif-db-keeper      never add the LIF database to\n"
+           "                          ovsdb-server\n"
            "  -h, --help              display this help message\n"
            "  -V, --version           display version information\n",
-           DEFAULT_CARRIER_POLL_INTERVAL);
+           DEFAULT_CARRIER_POLL_INTERVAL, ovs_dbdir());
     exit(EXIT_SUCCESS);
 }
 

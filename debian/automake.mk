@@ -1,5 +1,7 @@
 # Debian packaging: build with "dpkg-buildpackage -b -us -uc" from the top of
-# a source tree (Build-Depends in debian/control).
+# a source tree or of the unpacked release tarball (Build-Depends in
+# debian/control; see README.md).  utilities/lif-package-check builds,
+# installs, runs and purges the package in CI.
 
 EXTRA_DIST += \
 	debian/changelog \
@@ -11,6 +13,7 @@ EXTRA_DIST += \
 	debian/ovs-lif.install \
 	debian/ovs-lif.manpages \
 	debian/postrm \
+	debian/prerm \
 	debian/rules \
 	debian/source/format \
 	debian/source/options

@@ -9,7 +9,8 @@ ovsdb/lif.5: $(srcdir)/ovsdb/lif.ovsschema $(srcdir)/ovsdb/lif.xml
 	$(AM_V_GEN)$(MKDIR_P) ovsdb && \
 	$(OVSDB_DOC) --version=$(VERSION) \
 		$(srcdir)/ovsdb/lif.ovsschema \
-		$(srcdir)/ovsdb/lif.xml > $@.tmp && mv $@.tmp $@
+		$(srcdir)/ovsdb/lif.xml > $@.tmp1 && \
+	$(MAN_TH_FIX) $@.tmp1 > $@.tmp && rm -f $@.tmp1 && mv $@.tmp $@
 
 # Fails the build when the schema changed but its "cksum" did not.
 ALL_LOCAL += ovsdb/lif.ovsschema.stamp

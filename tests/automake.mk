@@ -19,7 +19,8 @@ TESTSUITE_AT = \
 	tests/lif-ra.at \
 	tests/lif-ctl.at \
 	tests/lif-rel.at \
-	tests/lif-config.at
+	tests/lif-config.at \
+	tests/lif-db-keeper.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/testsuite tests/package.m4 \
 	tests/atlocal.in tests/integration
 TESTSUITE = $(srcdir)/tests/testsuite

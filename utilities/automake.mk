@@ -21,8 +21,14 @@ man_MANS += utilities/lif-ctl.8
 CLEANFILES += utilities/lif-ctl.8
 EXTRA_DIST += utilities/lif-ctl.8.xml
 
-pkgdata_SCRIPTS += utilities/lif-db-setup
-EXTRA_DIST += utilities/lif-db-setup utilities/lif-sandbox utilities/lif-dev
+# An administrator's command (the systemd unit runs it before
+# lif-controller): on PATH, in sbindir.
+sbin_SCRIPTS += utilities/lif-db-setup
+man_MANS += utilities/lif-db-setup.8
+CLEANFILES += utilities/lif-db-setup.8
+EXTRA_DIST += utilities/lif-db-setup.8.xml
+EXTRA_DIST += utilities/lif-db-setup utilities/lif-sandbox utilities/lif-dev \
+	utilities/lif-package-check
 
 # A private OVS + lif-controller with two simulated access networks.
 sandbox: all

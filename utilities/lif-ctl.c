@@ -37,6 +37,7 @@
 #include "db-ctl-base.h"
 #include "fatal-signal.h"
 #include "lif-ctl-config.h"
+#include "jsonrpc.h"
 #include "lif-idl.h"
 #include "lif-util.h"
 #include "openvswitch/dynamic-string.h"
@@ -85,6 +86,7 @@ static struct ovsdb_idl_txn *the_idl_txn;
 OVS_NO_RETURN static void lif_ctl_exit(int status);
 OVS_NO_RETURN static void usage(void);
 static void lif_ctl_cmd_init(void);
+static char *explain_missing_lif_db(const char *remote);
 static void parse_options(int argc, char *argv[], struct shash *local_options);
 static void run_prerequisites(struct ctl_command[], size_t n_commands,
                               struct ovsdb_idl *);
@@ -148,8 +150,9 @@ main(int argc, char *argv[])
         ovsdb_idl_run(idl);
         if (!ovsdb_idl_is_alive(idl)) {
             int retval = ovsdb_idl_get_last_error(idl);
-            ctl_fatal("%s: database connection failed (%s)",
-                      db, ovs_retval_to_string(retval));
+            char *why = retval ? NULL : explain_missing_lif_db(db);
+            ctl_fatal("%s: database connection failed (%s)", db,
+                      why ? why : ovs_retval_to_string(retval));
         }
 
         if (seqno != ovsdb_idl_get_seqno(idl)) {
@@ -177,6 +180,52 @@ free_options(char *short_options, struct option *options, size_t n_global)
         free(CONST_CAST(char *, options[i].name));
     }
     free(options);
+}
+
+/* The IDL gives up without an error code when the server does not serve
+ * the LIF database.  Asks server 'remote' which databases it serves and, if
+ * LIF is not among them, returns an explanation (the caller frees it);
+ * otherwise returns NULL. */
+static char *
+explain_missing_lif_db(const char *remote)
+{
+    struct jsonrpc_msg *reply = NULL;
+    struct ds names = DS_EMPTY_INITIALIZER;
+    char *why = NULL;
+    struct stream *stream;
+
+    if (stream_open_block(jsonrpc_stream_open(remote, &stream, DSCP_DEFAULT),
+                          5000, &stream)) {
+        goto out;
+    }
+    struct jsonrpc *rpc = jsonrpc_open(stream);
+    struct jsonrpc_msg *req = jsonrpc_create_request(
+        "list_dbs", json_array_create_empty(), NULL);
+    int error = jsonrpc_transact_block(rpc, req, &reply);
+    jsonrpc_close(rpc);
+    if (error || !reply->result || reply->result->type != JSON_ARRAY) {
+        goto out;
+    }
+    const struct json_array *dbs = json_array(reply->result);
+    for (size_t i = 0; i < dbs->n; i++) {
+        if (dbs->elems[i]->type != JSON_STRING) {
+            continue;
+        }
+        const char *name = json_string(dbs->elems[i]);
+        if (!strcmp(name, "LIF")) {
+            goto out;
+        }
+        if (strcmp(name, "_Server")) {
+            ds_put_format(&names, "%s%s", names.length ? ", " : "", name);
+        }
+    }
+    why = xasprintf("the server serves %s but not the LIF database: run "
+                    "lif-db-setup, or start lif-controller, which adds it "
+                    "back", names.length ? ds_cstr(&names) : "no database");
+out:
+    ds_destroy(&names);
+    jsonrpc_msg_destroy(reply);
+    return why;
 }
 
 static void
