@@ -5,6 +5,10 @@ noinst_PROGRAMS += tests/lif-test
 tests_lif_test_SOURCES = tests/lif-test.c
 tests_lif_test_LDADD = lib/liblif.la $(OVS_LIBDIR)/libopenvswitch.la
 
+noinst_PROGRAMS += tests/lif-test-path
+tests_lif_test_path_SOURCES = tests/lif-test-path.c
+tests_lif_test_path_LDADD = lib/liblif.la $(OVS_LIBDIR)/libopenvswitch.la
+
 noinst_PROGRAMS += tests/lif-test-ra
 tests_lif_test_ra_SOURCES = tests/lif-test-ra.c
 tests_lif_test_ra_LDADD = lib/liblif.la $(OVS_LIBDIR)/libopenvswitch.la
