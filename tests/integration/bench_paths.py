@@ -30,7 +30,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import multihome  # noqa: E402
 import netns  # noqa: E402
-import rate  # noqa: E402
 from netns import wait_until  # noqa: E402
 
 PORT = 5600
@@ -47,6 +46,8 @@ def med(values):
 def failover_run(t, pps, seconds=3.0, down_after=1.0):
     """One failover of wlan under a fixed-rate stream to 2001:db8:1::1,
     which both routers answer for.  Returns (lost, outage_ms)."""
+    import rate     # The fixed-rate sender (tests/integration/rate.py).
+
     count = int(pps * seconds)
     recvs = [rate.Receiver(t, ns, PORT) for ns in ("wlan", "lte")]
     try:
