@@ -44,10 +44,11 @@ COVERAGE_DEFINE(path_notify_na);
 /* At most this many of the host's addresses get an unsolicited NA. */
 #define PATH_NOTIFY_MAX_NA 16
 
-/* Router Solicitations per access that becomes usable, and the time
- * between them, until a Router Advertisement arrives. */
-#define PATH_NOTIFY_MAX_RS 3
-#define PATH_NOTIFY_RS_INTERVAL 1000
+/* When to send the Router Solicitations for an access that becomes
+ * usable, in ms after it did, until a Router Advertisement arrives on it.
+ * Quick at first: a router whose own interface has just come up may
+ * ignore the first one. */
+static const int rs_schedule[] = { 0, 100, 300, 1000 };
 
 /* An access whose routers lif-controller is soliciting. */
 struct path_solicit {
@@ -55,7 +56,7 @@ struct path_solicit {
     char *subif;
     ofp_port_t port;
     struct eth_addr mac;        /* Source MAC of the solicitations. */
-    int n_sent;
+    size_t n_sent;
     long long int started;      /* Wall clock, msec. */
     long long int next;         /* Wall clock, msec. */
 };
@@ -101,7 +102,7 @@ solicit_start(struct pinctrl *pinctrl, const char *bridge, const char *subif,
     ps->mac = mac;
     ps->n_sent = 1;
     ps->started = now;
-    ps->next = now + PATH_NOTIFY_RS_INTERVAL;
+    ps->next = now + rs_schedule[1];
     send_rs(pinctrl, port, mac);
 }
 
@@ -120,12 +121,14 @@ path_notify_run(const char *bridge, struct pinctrl *pinctrl,
             continue;
         }
         if (lif_paths_last_ra(paths, bridge, ps->subif) >= ps->started
-            || ps->n_sent >= PATH_NOTIFY_MAX_RS) {
+            || ps->n_sent >= ARRAY_SIZE(rs_schedule)) {
             solicit_destroy(ps);
             shash_delete(&solicits, node);
         } else if (now >= ps->next) {
             ps->n_sent++;
-            ps->next = now + PATH_NOTIFY_RS_INTERVAL;
+            ps->next = (ps->n_sent < ARRAY_SIZE(rs_schedule)
+                        ? ps->started + rs_schedule[ps->n_sent]
+                        : now);
             send_rs(pinctrl, ps->port, ps->mac);
         }
     }

@@ -27,9 +27,9 @@ struct pinctrl;
  * namespace.
  *
  * Like a host (RFC 4861 section 6.3.7), lif-controller solicits an access
- * up to PATH_NOTIFY_MAX_RS times, PATH_NOTIFY_RS_INTERVAL ms apart, until a
- * Router Advertisement arrives on it: a router whose interface has just come
- * up may not answer the first one. */
+ * several times until a Router Advertisement arrives on it (at 0, 100, 300
+ * and 1000 ms): a router whose interface has just come up may not answer
+ * the first one. */
 void path_notify_send(const struct lif_path_events *, const char *bridge,
                       const char *lif_name, struct pinctrl *);
 void path_notify_run(const char *bridge, struct pinctrl *,
