@@ -27,6 +27,7 @@
 #include "dirs.h"
 #include "fatal-signal.h"
 #include "flow.h"
+#include "lif-flow-config.h"
 #include "lif-flow-table.h"
 #include "lif-idl.h"
 #include "lif-model.h"
@@ -187,6 +188,7 @@ recompute(struct controller *ctl)
     lif_model_init(&ctl->model);
     lif_model_build(ctl->ovs_loop.idl, &carriers, &ctl->model);
     simap_destroy(&carriers);
+    lif_flow_config_build(&ctl->model, ctl->ovs_loop.idl, ctl->lif_loop.idl);
 
     /* What the host stack isolation could not do is a configuration error
      * of that sub-interface. */

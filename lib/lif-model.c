@@ -21,6 +21,7 @@
 #include <stdlib.h>
 
 #include "hash.h"
+#include "lif-flow-config.h"
 #include "flow.h"
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/util.h"
@@ -110,6 +111,7 @@ lif_logical_destroy(struct lif_logical *lif)
         free(lif->bridge);
         free(lif->lladdr_mode);
         svec_destroy(&lif->errors);
+        lif_flow_config_destroy(lif->flow);
     }
 }
 

@@ -1,9 +1,12 @@
 # lif-ctl, the database setup script and the sandbox.
 
 bin_PROGRAMS += utilities/lif-ctl
-utilities_lif_ctl_SOURCES = utilities/lif-ctl.c
+utilities_lif_ctl_SOURCES = utilities/lif-ctl.c \
+	utilities/lif-ctl-flow.c \
+	utilities/lif-ctl-flow.h
 utilities_lif_ctl_LDADD = lib/liblif.la $(OVS_LIBDIR)/libopenvswitch.la
 utilities/lif-ctl.$(OBJEXT): lib/lif-idl.h
+utilities/lif-ctl-flow.$(OBJEXT): lib/lif-idl.h
 
 man_MANS += utilities/lif-ctl.8
 CLEANFILES += utilities/lif-ctl.8

@@ -36,6 +36,7 @@
 #include "compiler.h"
 #include "db-ctl-base.h"
 #include "fatal-signal.h"
+#include "lif-ctl-flow.h"
 #include "lif-idl.h"
 #include "lif-util.h"
 #include "openvswitch/dynamic-string.h"
@@ -349,6 +350,7 @@ LIF commands:\n\
 \n\
 %s\
 %s\
+%s\
 \n\
 Options:\n\
   --db=DATABASE               connect to DATABASE\n\
@@ -358,7 +360,8 @@ Options:\n\
   --no-wait                   do not wait for lif-controller (default)\n\
   --dry-run                   do not commit changes to database\n\
   --oneline                   print exactly one line of output per command\n",
-           program_name, program_name, ctl_get_db_cmd_usage(),
+           program_name, program_name, lif_ctl_flow_usage(),
+           ctl_get_db_cmd_usage(),
            ctl_list_db_tables_usage(), ctl_default_db());
     table_usage();
     vlog_usage();
@@ -953,4 +956,5 @@ lif_ctl_cmd_init(void)
     ctl_init(&lifrec_idl_class, lifrec_table_classes, tables, NULL,
              lif_ctl_exit);
     ctl_register_commands(lif_commands);
+    lif_ctl_flow_register_commands();
 }
