@@ -27,6 +27,7 @@
 #include "dirs.h"
 #include "fatal-signal.h"
 #include "flow.h"
+#include "flow-export.h"
 #include "lif-flow-config.h"
 #include "lif-flow-table.h"
 #include "lif-idl.h"
@@ -342,6 +343,7 @@ clear_status_on_exit(struct controller *ctl)
         struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&ctl->lif_loop);
         if (txn) {
             status_clear(txn, ctl->lif_loop.idl);
+            flow_export_clear(ctl->lif_loop.idl);
         }
         int retval = ovsdb_idl_loop_commit_and_wait(&ctl->lif_loop);
         if (retval == 1 || time_msec() >= deadline
@@ -448,6 +450,7 @@ main(int argc, char *argv[])
                 .aux = &ctl,
             };
             status_run(lif_txn, ctl.lif_loop.idl, &ctl.model, &src);
+            flow_export_run(lif_txn, ctl.lif_loop.idl, &ctl.model);
             update_cur_cfg(&ctl, lif_txn);
         }
 
@@ -456,6 +459,7 @@ main(int argc, char *argv[])
         wait_bridges(&ctl);
         carrier_wait(ctl.carrier_seqno);
         subif_isolation_wait();
+        flow_export_wait();
         unixctl_server_wait(unixctl);
         memory_wait();
         ovsdb_idl_loop_commit_and_wait(&ctl.ovs_loop);
@@ -479,6 +483,7 @@ main(int argc, char *argv[])
     }
 
     carrier_destroy();
+    flow_export_destroy_all();
     subif_isolation_destroy();
     struct shash_node *node;
     SHASH_FOR_EACH_SAFE (node, &ctl.bridges) {
@@ -639,6 +644,7 @@ lif_controller_connection_status(struct unixctl_conn *conn,
         ds_put_char(&ds, '\n');
     }
     free(nodes);
+    flow_export_format_status(&ds);
     unixctl_command_reply(conn, ds_cstr(&ds));
     ds_destroy(&ds);
 }

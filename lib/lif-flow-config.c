@@ -41,6 +41,7 @@ static bool
 field_is_allowed(enum mf_field_id id)
 {
     switch (id) {
+    case MFF_PACKET_TYPE:
     case MFF_ETH_TYPE:
     case MFF_IPV4_SRC:
     case MFF_IPV4_DST:
@@ -191,11 +192,12 @@ lif_flow_split_subifs(const char *s, struct svec *names)
     free(copy);
 }
 
-/* Returns LIF_Global options:flow-export-limit from 'options'. */
+/* Returns LIF_Global options:flow-export-limit from 'options' (which may be
+ * NULL). */
 int
 lif_flow_export_limit(const struct smap *options)
 {
-    const char *s = smap_get(options, "flow-export-limit");
+    const char *s = options ? smap_get(options, "flow-export-limit") : NULL;
     int value;
 
     if (s && str_to_int(s, 10, &value) && value >= 0

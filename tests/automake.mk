@@ -11,7 +11,8 @@ TESTSUITE_AT = \
 	tests/lif-unit.at \
 	tests/lif-controller.at \
 	tests/lif-nd.at \
-	tests/lif-ctl.at
+	tests/lif-ctl.at \
+	tests/lif-flow.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/testsuite tests/package.m4 \
 	tests/atlocal.in tests/integration
 TESTSUITE = $(srcdir)/tests/testsuite

@@ -153,6 +153,16 @@ cmd_policy_add(struct ctl_context *ctx)
     const char *lif_name = ctx->argv[1];
     const char *name = ctx->argv[2];
     const char *mode_s = shash_find_data(&ctx->options, "--mode");
+    if (ctx->argc > 6) {
+        /* "--mode=MODE" may also follow the arguments, as in
+         * DESIGN's "policy-add ... SUBIF[,SUBIF...] [--mode=MODE]". */
+        if (strncmp(ctx->argv[6], "--mode=", 7)) {
+            ctx->error = xasprintf("%s: only --mode=MODE may follow the "
+                                   "sub-interfaces", ctx->argv[6]);
+            return;
+        }
+        mode_s = ctx->argv[6] + 7;
+    }
     enum lif_flow_mode mode = LIF_FLOW_FAILOVER;
     char *match = NULL;
     int priority;
@@ -414,7 +424,8 @@ cmd_flow_unpin(struct ctl_context *ctx)
 }
 
 static const struct ctl_command_syntax flow_commands[] = {
-    {"policy-add", 5, 5, "LIF NAME PRIORITY MATCH SUBIF[,SUBIF...]",
+    {"policy-add", 5, 6,
+     "LIF NAME PRIORITY MATCH SUBIF[,SUBIF...] [--mode=MODE]",
      pre_policy, cmd_policy_add, NULL, "--mode=,--may-exist", RW},
     {"policy-del", 2, 2, "LIF NAME", pre_policy, cmd_policy_del, NULL,
      "--if-exists", RW},
