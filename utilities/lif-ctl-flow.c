@@ -450,15 +450,16 @@ lif_ctl_flow_register_commands(void)
 const char *
 lif_ctl_flow_usage(void)
 {
-    return "\
-FLOW table commands:\n\
-  policy-add LIF NAME PRIORITY MATCH SUBIF[,SUBIF...]\n\
-             [--mode=failover|balance|redundant]\n\
-                              add a flow routing policy\n\
-  policy-del LIF NAME         delete a policy\n\
-  policy-list [LIF]           list the policies\n\
-  flow-list [LIF]             list the FLOW table\n\
-  flow-move LIF MATCH SUBIF   pin the flows that MATCH to SUBIF\n\
-  flow-unpin LIF MATCH        release the pin of MATCH\n\
-\n";
+    return
+        "FLOW table commands:\n"
+        "  policy-add LIF NAME PRIORITY MATCH SUBIF[,SUBIF...] "
+        "[--mode=MODE]\n"
+        "                              add a flow routing policy (MODE:\n"
+        "                              failover, balance or redundant)\n"
+        "  policy-del LIF NAME         delete a policy\n"
+        "  policy-list [LIF]           list the policies\n"
+        "  flow-list [LIF]             list the FLOW table\n"
+        "  flow-move LIF MATCH SUBIF   pin the flows that MATCH to SUBIF\n"
+        "  flow-unpin LIF MATCH        release the pin of MATCH\n"
+        "\n";
 }
