@@ -55,8 +55,13 @@
 
 VLOG_DEFINE_THIS_MODULE(flow_export);
 
-/* How often the statistics are asked for, in milliseconds. */
+/* How often the statistics are asked for, in milliseconds, at most: a
+ * dump that took T ms is followed by the next one no earlier than
+ * FLOW_EXPORT_DUTY * T ms after it started, so that a huge FLOW table
+ * costs the switch and the controller at most about 1 / FLOW_EXPORT_DUTY
+ * of their time. */
 #define FLOW_EXPORT_INTERVAL 1000
+#define FLOW_EXPORT_DUTY 10
 
 /* The tables whose flows are exported. */
 static const uint8_t export_tables[] = {
@@ -74,10 +79,15 @@ struct fe_entry {
     uint32_t duration;          /* Seconds. */
 };
 
-/* A set of entries: one complete dump. */
+/* One complete dump.  Of the learned reflective flows only the busiest
+ * 'limit' are kept, in a min-heap by bytes, so that memory stays bounded
+ * however many flows the switch has. */
 struct fe_dump {
-    struct fe_entry *entries;
+    struct fe_entry *entries;   /* Pins and policies. */
     size_t n, allocated;
+    struct fe_entry *top;       /* Heap of the busiest learned flows. */
+    size_t n_top, limit;
+    size_t n_learned;           /* Learned flows seen in all. */
 };
 
 /* The statistics connection to one LIF bridge. */
@@ -86,6 +96,8 @@ struct flow_exporter {
     struct rconn *rconn;
     unsigned int conn_seqno;
     long long int next_request; /* time_msec() of the next request. */
+    long long int request_time; /* time_msec() of the last request. */
+    long long int dump_msec;    /* How long the last dump took. */
     ovs_be32 xids[N_EXPORT_TABLES];
     size_t n_pending;           /* Dumps still in progress. */
     struct fe_dump pending;     /* Being received. */
@@ -98,20 +110,89 @@ struct flow_exporter {
 /* All exporters, by bridge name. */
 static struct shash exporters = SHASH_INITIALIZER(&exporters);
 
+/* Empties 'dump' and makes it keep up to 'limit' learned flows. */
 static void
-fe_dump_clear(struct fe_dump *dump)
+fe_dump_clear(struct fe_dump *dump, size_t limit)
 {
     for (size_t i = 0; i < dump->n; i++) {
         minimatch_destroy(&dump->entries[i].match);
     }
-    dump->n = 0;
+    for (size_t i = 0; i < dump->n_top; i++) {
+        minimatch_destroy(&dump->top[i].match);
+    }
+    dump->n = dump->n_top = dump->n_learned = 0;
+    if (limit != dump->limit) {
+        free(dump->top);
+        dump->top = xmalloc((limit + 1) * sizeof *dump->top);
+        dump->limit = limit;
+    }
 }
 
 static void
 fe_dump_destroy(struct fe_dump *dump)
 {
-    fe_dump_clear(dump);
+    fe_dump_clear(dump, 0);
     free(dump->entries);
+    free(dump->top);
+}
+
+/* Whether 'a' is less busy than 'b'. */
+static bool
+fe_entry_less(const struct fe_entry *a, const struct fe_entry *b)
+{
+    return (a->bytes != b->bytes ? a->bytes < b->bytes
+            : a->packets < b->packets);
+}
+
+static void
+fe_heap_swap(struct fe_entry *top, size_t i, size_t j)
+{
+    struct fe_entry tmp = top[i];
+    top[i] = top[j];
+    top[j] = tmp;
+}
+
+static void
+fe_heap_sift_down(struct fe_entry *top, size_t n, size_t i)
+{
+    for (;;) {
+        size_t min = i;
+        size_t l = 2 * i + 1, r = 2 * i + 2;
+        if (l < n && fe_entry_less(&top[l], &top[min])) {
+            min = l;
+        }
+        if (r < n && fe_entry_less(&top[r], &top[min])) {
+            min = r;
+        }
+        if (min == i) {
+            return;
+        }
+        fe_heap_swap(top, i, min);
+        i = min;
+    }
+}
+
+/* Offers learned flow 'e' (whose match is still in 'fs_match') to the
+ * heap of the busiest. */
+static void
+fe_dump_offer_learned(struct fe_dump *d, const struct fe_entry *e,
+                      const struct match *fs_match)
+{
+    d->n_learned++;
+    if (d->n_top < d->limit) {
+        size_t i = d->n_top++;
+        d->top[i] = *e;
+        minimatch_init(&d->top[i].match, fs_match);
+        while (i && fe_entry_less(&d->top[i], &d->top[(i - 1) / 2])) {
+            fe_heap_swap(d->top, i, (i - 1) / 2);
+            i = (i - 1) / 2;
+        }
+    } else if (d->n_top && fe_entry_less(&d->top[0], e)) {
+        minimatch_destroy(&d->top[0].match);
+        d->top[0] = *e;
+        minimatch_init(&d->top[0].match, fs_match);
+        fe_heap_sift_down(d->top, d->n_top, 0);
+    }
 }
 
 static struct flow_exporter *
@@ -141,12 +222,14 @@ exporter_destroy(struct flow_exporter *fe)
     }
 }
 
-/* Asks for the flows of the exported tables. */
+/* Asks for the flows of the exported tables, keeping up to 'limit' learned
+ * flows. */
 static void
-send_requests(struct flow_exporter *fe)
+send_requests(struct flow_exporter *fe, size_t limit)
 {
-    fe_dump_clear(&fe->pending);
+    fe_dump_clear(&fe->pending, limit);
     fe->n_pending = 0;
+    fe->request_time = time_msec();
     for (size_t i = 0; i < N_EXPORT_TABLES; i++) {
         struct ofputil_flow_stats_request fsr = {
             .aggregate = false,
@@ -164,7 +247,7 @@ send_requests(struct flow_exporter *fe)
             fe->xids[i] = 0;
         }
     }
-    fe->next_request = time_msec() + FLOW_EXPORT_INTERVAL;
+    fe->next_request = fe->request_time + FLOW_EXPORT_INTERVAL;
 }
 
 /* Returns the sub-interface port that the learned flow's actions load into
@@ -204,19 +287,26 @@ handle_flow_stats_reply(struct flow_exporter *fe, const struct ofpbuf *msg)
             break;
         }
         struct fe_dump *d = &fe->pending;
+        struct fe_entry e = {
+            .table_id = fs.table_id,
+            .cookie = ntohll(fs.cookie),
+            .packets = fs.packet_count == UINT64_MAX ? 0 : fs.packet_count,
+            .bytes = fs.byte_count == UINT64_MAX ? 0 : fs.byte_count,
+            .duration = fs.duration_sec,
+        };
+        if (e.table_id == LIF_T_FLOW_REFLECT) {
+            if (e.cookie >> 56 == LIF_COOKIE_LEARNED) {
+                e.port = learned_port(fs.ofpacts, fs.ofpacts_len);
+                fe_dump_offer_learned(d, &e, &fs.match);
+            }
+            continue;
+        }
         if (d->n >= d->allocated) {
             d->entries = x2nrealloc(d->entries, &d->allocated,
                                     sizeof *d->entries);
         }
-        struct fe_entry *e = &d->entries[d->n++];
-        e->table_id = fs.table_id;
-        e->cookie = ntohll(fs.cookie);
-        minimatch_init(&e->match, &fs.match);
-        e->port = (fs.table_id == LIF_T_FLOW_REFLECT
-                   ? learned_port(fs.ofpacts, fs.ofpacts_len) : 0);
-        e->packets = fs.packet_count == UINT64_MAX ? 0 : fs.packet_count;
-        e->bytes = fs.byte_count == UINT64_MAX ? 0 : fs.byte_count;
-        e->duration = fs.duration_sec;
+        d->entries[d->n] = e;
+        minimatch_init(&d->entries[d->n++].match, &fs.match);
     }
     ofpbuf_uninit(&ofpacts);
 
@@ -229,8 +319,12 @@ handle_flow_stats_reply(struct flow_exporter *fe, const struct ofpbuf *msg)
                     struct fe_dump tmp = fe->current;
                     fe->current = fe->pending;
                     fe->pending = tmp;
-                    fe_dump_clear(&fe->pending);
+                    fe_dump_clear(&fe->pending, fe->pending.limit);
                     fe->fresh = true;
+                    fe->dump_msec = time_msec() - fe->request_time;
+                    fe->next_request = MAX(
+                        fe->next_request,
+                        fe->request_time + FLOW_EXPORT_DUTY * fe->dump_msec);
                 }
             }
         }
@@ -238,7 +332,7 @@ handle_flow_stats_reply(struct flow_exporter *fe, const struct ofpbuf *msg)
 }
 
 static void
-exporter_run(struct flow_exporter *fe)
+exporter_run(struct flow_exporter *fe, size_t limit)
 {
     rconn_run(fe->rconn);
 
@@ -251,7 +345,7 @@ exporter_run(struct flow_exporter *fe)
     }
     if (rconn_is_connected(fe->rconn) && !fe->n_pending
         && time_msec() >= fe->next_request) {
-        send_requests(fe);
+        send_requests(fe, limit);
     }
 
     for (int i = 0; i < 50; i++) {
@@ -456,20 +550,21 @@ export_lif(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
     }
 
     struct fe_dump *d = &fe->current;
-    const struct fe_entry **learned = xmalloc((d->n + 1) * sizeof *learned);
+    const struct fe_entry **learned
+        = xmalloc((d->n_top + 1) * sizeof *learned);
     size_t n_learned = 0;
     struct ds ds = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < d->n_top; i++) {
+        learned[n_learned++] = &d->top[i];
+    }
 
     for (size_t i = 0; i < d->n; i++) {
         const struct fe_entry *e = &d->entries[i];
         struct uuid uuid = UUID_ZERO;
         uuid.parts[0] = e->cookie & 0xffffffff;
 
-        if (e->table_id == LIF_T_FLOW_REFLECT) {
-            if (e->cookie >> 56 == LIF_COOKIE_LEARNED) {
-                learned[n_learned++] = e;
-            }
-        } else if (e->table_id == LIF_T_FLOW_PIN
+        if (e->table_id == LIF_T_FLOW_PIN
                    && e->cookie >> 56 == LIF_COOKIE_PIN) {
             for (size_t j = 0; j < lif->flow->n_pins; j++) {
                 const struct lif_flow_pin *pin = &lif->flow->pins[j];
@@ -529,6 +624,8 @@ flow_export_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
 {
     struct sset bridges = SSET_INITIALIZER(&bridges);
     const struct lif_logical *lif;
+    const struct lifrec_lif_global *global = lifrec_lif_global_first(lif_idl);
+    int limit = lif_flow_export_limit(global ? &global->options : NULL);
 
     HMAP_FOR_EACH (lif, hmap_node, &model->lifs) {
         if (lif->usable && lif->bridge_ready && lif->flow) {
@@ -545,7 +642,7 @@ flow_export_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
             exporter_destroy(node->data);
             shash_delete(&exporters, node);
         } else {
-            exporter_run(node->data);
+            exporter_run(node->data, limit);
         }
     }
     sset_destroy(&bridges);
@@ -554,9 +651,6 @@ flow_export_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
         return;
     }
     write_errors(lif_idl, model);
-
-    const struct lifrec_lif_global *global = lifrec_lif_global_first(lif_idl);
-    int limit = lif_flow_export_limit(global ? &global->options : NULL);
 
     /* Exported rows of LIFs that are gone. */
     const struct lifrec_flow *row;
@@ -613,10 +707,12 @@ flow_export_format_status(struct ds *ds)
     const struct shash_node **nodes = shash_sort(&exporters);
     for (size_t i = 0; i < shash_count(&exporters); i++) {
         const struct flow_exporter *fe = nodes[i]->data;
-        ds_put_format(ds, "%s flow export: %s, %"PRIuSIZE" flows dumped, "
-                      "%"PRIuSIZE" rows exported\n", fe->bridge,
-                      rconn_is_connected(fe->rconn) ? "connected"
-                      : "not connected", fe->current.n, fe->n_exported);
+        ds_put_format(ds, "%s flow export: %s, %"PRIuSIZE" learned flows, "
+                      "%"PRIuSIZE" rows exported, last dump %lld ms\n",
+                      fe->bridge, rconn_is_connected(fe->rconn)
+                      ? "connected" : "not connected",
+                      fe->current.n_learned, fe->n_exported,
+                      fe->dump_msec);
     }
     free(nodes);
 }
