@@ -59,9 +59,9 @@ VLOG_DEFINE_THIS_MODULE(flow_export);
  * dump that took T ms is followed by the next one no earlier than
  * FLOW_EXPORT_DUTY * T ms after it started, so that a huge FLOW table
  * costs the switch and the controller at most about 1 / FLOW_EXPORT_DUTY
- * of their time. */
+ * of their time (2 %). */
 #define FLOW_EXPORT_INTERVAL 1000
-#define FLOW_EXPORT_DUTY 10
+#define FLOW_EXPORT_DUTY 50
 
 /* The tables whose flows are exported. */
 static const uint8_t export_tables[] = {

@@ -32,8 +32,14 @@
  *
  *   LIF_T_FLOW_PIN          pinned flows (lif-ctl flow-move) -> their
  *                           sub-interface's group, stage LIF_STAGE_PIN.
- *                           Otherwise (TCP first committed to conntrack)
- *                           LIF_T_FLOW_REFLECT, then LIF_T_FLOW_REFLECT_OUT.
+ *                           ICMP echo: through conntrack to
+ *                           LIF_T_FLOW_ICMP.  Otherwise (TCP first
+ *                           committed to conntrack) LIF_T_FLOW_REFLECT,
+ *                           then LIF_T_FLOW_REFLECT_OUT.
+ *   LIF_T_FLOW_ICMP         an echo whose conntrack entry's ct_mark names
+ *                           the sub-interface its last packet from an
+ *                           access arrived on -> reg1 = that one, then
+ *                           LIF_T_FLOW_REFLECT_OUT; otherwise as above.
  *   LIF_T_FLOW_REFLECT      only learned flows: the host's packets of a
  *                           flow that last arrived on a sub-interface ->
  *                           reg1 = that sub-interface.
@@ -53,6 +59,7 @@
 #define PRIO_NO_LEARN 95        /* Multicast and broadcast. */
 #define PRIO_LEARN_TCP 90
 #define PRIO_LEARN_UDP 80
+#define PRIO_ICMP_ECHO 85       /* Marks the echo's conntrack entry. */
 #define PRIO_LEARN_IP 10
 
 /* Priorities of learned flows in LIF_T_FLOW_REFLECT. */
@@ -65,13 +72,17 @@ struct ip_family {
     const char *tcp, *udp, *sctp;
     int dl_type;
     const char *src, *dst;      /* NXM fields of the addresses. */
+    const char *echo[2];        /* ICMP echo request and reply. */
 };
 
 static const struct ip_family families[] = {
     { "ip", "tcp", "udp", "sctp", 0x0800,
-      "NXM_OF_IP_SRC[]", "NXM_OF_IP_DST[]" },
+      "NXM_OF_IP_SRC[]", "NXM_OF_IP_DST[]",
+      { "icmp,icmp_type=8,icmp_code=0", "icmp,icmp_type=0,icmp_code=0" } },
     { "ipv6", "tcp6", "udp6", "sctp6", 0x86dd,
-      "NXM_NX_IPV6_SRC[]", "NXM_NX_IPV6_DST[]" },
+      "NXM_NX_IPV6_SRC[]", "NXM_NX_IPV6_DST[]",
+      { "icmp6,icmp_type=128,icmp_code=0",
+        "icmp6,icmp_type=129,icmp_code=0" } },
 };
 
 /* Appends to 'ds' a learn action that teaches LIF_T_FLOW_REFLECT that the
@@ -169,6 +180,30 @@ build_learning(const struct lif_logical *lif, struct lif_flow_table *out,
         add_learn_flow(lif, out, errors, LIF_T_FROM_SUBIF, PRIO_LEARN_IP,
                        f->ip, f, 0, NULL);
     }
+    /* ICMP echo, by its identifier: OpenFlow has no field for it, but
+     * conntrack tracks echoes by it, so the echo's conntrack entry keeps
+     * the sub-interface its last packet from an access arrived on in
+     * ct_mark, and LIF_T_FLOW_ICMP reads it back. */
+    for (size_t i = 0; i < lif->n_subifs; i++) {
+        const struct lif_subif *subif = &lif->subifs[i];
+        if (subif->ofport == OFPP_NONE) {
+            continue;
+        }
+        uint16_t p = lif_pl_port(subif->ofport);
+        for (size_t j = 0; j < ARRAY_SIZE(families); j++) {
+            for (size_t k = 0; k < 2; k++) {
+                lif_pl_add_flow_nocopy(
+                    out, errors, LIF_T_FROM_SUBIF, PRIO_ICMP_ECHO, cookie,
+                    xasprintf("in_port=%"PRIu16",%s", p,
+                              families[j].echo[k]),
+                    xasprintf("ct(commit,zone=%"PRIu16",exec(load:"
+                              "%"PRIu16"->NXM_NX_CT_MARK[0..15])),"
+                              "resubmit(,%d)", cfg->ct_zone, p,
+                              LIF_T_TO_LIF_ETH));
+            }
+        }
+    }
+
     /* What conntrack did not track (not expected): deliver. */
     lif_pl_add_flow(out, errors, LIF_T_FLOW_EVIDENCE, LIF_PRIO_DROP, cookie,
                     "", deliver);
@@ -206,9 +241,28 @@ build_pins(const struct lif_logical *lif, struct lif_flow_table *out,
     }
     ds_destroy(&actions);
 
+    /* The host's ICMP echoes go through conntrack, which knows the
+     * sub-interface of their identifier (see build_learning()). */
+    char *lookup = reflective_lookup();
+    for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+        for (size_t k = 0; k < 2; k++) {
+            lif_pl_add_flow_nocopy(
+                out, errors, LIF_T_FLOW_PIN, LIF_PRIO_DROP + 2, chain,
+                xstrdup(families[i].echo[k]),
+                xasprintf("ct(commit,zone=%"PRIu16",table=%d)",
+                          cfg->ct_zone, LIF_T_FLOW_ICMP));
+        }
+    }
+    lif_pl_add_flow(out, errors, LIF_T_FLOW_ICMP, LIF_PRIO_DEFAULT, chain,
+                    "ct_mark=0/0xffff", lookup);
+    lif_pl_add_flow_nocopy(out, errors, LIF_T_FLOW_ICMP, LIF_PRIO_DROP,
+                           chain, xstrdup(""),
+                           xasprintf("move:NXM_NX_CT_MARK[0..15]->"
+                                     LIF_REG_SUBIF",resubmit(,%d)",
+                                     LIF_T_FLOW_REFLECT_OUT));
+
     /* The host's TCP packets are committed to conntrack, so that it can
      * tell a packet of the connection from a forged one. */
-    char *lookup = reflective_lookup();
     if (cfg->evidence) {
         for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
             lif_pl_add_flow_nocopy(
@@ -425,6 +479,8 @@ lif_pl_flow_table_name(int table_id)
         return "flow-reflective-out";
     case LIF_T_FLOW_POLICY:
         return "flow-policy";
+    case LIF_T_FLOW_ICMP:
+        return "flow-icmp-echo";
     case LIF_T_FLOW_EVIDENCE:
         return "flow-evidence";
     default:

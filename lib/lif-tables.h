@@ -104,6 +104,7 @@ enum lif_table {
     LIF_T_FLOW_REFLECT = 51,        /* Learned: host flow -> reg1. */
     LIF_T_FLOW_REFLECT_OUT = 52,    /* reg1 usable -> its group. */
     LIF_T_FLOW_POLICY = 53,         /* Flow routing policies. */
+    LIF_T_FLOW_ICMP = 57,           /* Host's ICMP echo, after conntrack. */
     LIF_T_FLOW_EVIDENCE = 58,       /* From an access, after conntrack. */
 };
 
