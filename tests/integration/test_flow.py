@@ -9,6 +9,7 @@ Run as root:
 """
 
 import random
+import re
 import time
 
 from scapy.all import IPv6, TCP, Ether
@@ -205,3 +206,22 @@ def test_forged_tcp_segment_does_not_move_a_connection(topo):
     print("without evidence: %d host segments through wlan, server got %d"
           % (on_wlan, got))
     assert on_wlan > 0
+
+
+def test_icmp_echo_follows_its_identifier(topo):
+    """Both access routers (same address, PMIPv6-style) ping the host at
+    the same time: each one's echoes are answered through its own access,
+    although the two flows differ only in the echo identifier."""
+    addr = settle(topo)
+    pings = {a: topo.popen(a, "ping", "-6", "-n", "-c", "20", "-i", "0.1",
+                           "-W", "1", addr) for a in ("wlan", "lte")}
+    results = {}
+    for a, p in pings.items():
+        out, _ = p.communicate(timeout=30)
+        results[a] = out
+    for a, out in results.items():
+        m = re.search(r"(\d+) packets transmitted, (\d+) received", out)
+        print("%s: %s" % (a, m.group(0)))
+        # The first echo may be answered through the default path (wlan)
+        # before its identifier is known on lte.
+        assert int(m.group(2)) >= 19, out
