@@ -165,6 +165,10 @@ def _tcp_session(topo, addr, host_mac, forge_access):
         client.stdin.write("send\n")
         client.stdin.flush()
         assert fh.readline(client) == "sent"
+    # Let the server's (delayed) acknowledgements arrive first: they are
+    # genuine packets of the connection through lte and would teach lte
+    # again after the forgery.
+    time.sleep(0.5)
     with Capture(topo, "wlan", "ar",
                  bpf="tcp and src host %s and src port %d" % (addr, cport)) \
             as cap:
