@@ -28,6 +28,8 @@
 #include "fatal-signal.h"
 #include "flow.h"
 #include "lif-db-keeper.h"
+#include "flow-export.h"
+#include "lif-flow-config.h"
 #include "lif-flow-table.h"
 #include "lif-idl.h"
 #include "lif-model.h"
@@ -294,6 +296,7 @@ recompute(struct controller *ctl)
         sset_destroy(&names);
         lif_paths_fill(ctl->paths, pl);
     }
+    lif_flow_config_build(&ctl->model, ctl->ovs_loop.idl, ctl->lif_loop.idl);
 
     /* What the host stack isolation could not do is a configuration error
      * of that sub-interface. */
@@ -470,6 +473,7 @@ clear_status_on_exit(struct controller *ctl)
         struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&ctl->lif_loop);
         if (txn) {
             status_clear(txn, ctl->lif_loop.idl);
+            flow_export_clear(ctl->lif_loop.idl);
         }
         int retval = ovsdb_idl_loop_commit_and_wait(&ctl->lif_loop);
         if (retval == 1 || time_msec() >= deadline
@@ -586,6 +590,7 @@ main(int argc, char *argv[])
                 .aux = &ctl,
             };
             status_run(lif_txn, ctl.lif_loop.idl, &ctl.model, &src);
+            flow_export_run(lif_txn, ctl.lif_loop.idl, &ctl.model);
             update_cur_cfg(&ctl, lif_txn);
         }
 
@@ -597,6 +602,7 @@ main(int argc, char *argv[])
         if (keeper) {
             lif_db_keeper_wait(keeper);
         }
+        flow_export_wait();
         unixctl_server_wait(unixctl);
         memory_wait();
         ovsdb_idl_loop_commit_and_wait(&ctl.ovs_loop);
@@ -620,6 +626,7 @@ main(int argc, char *argv[])
     }
 
     carrier_destroy();
+    flow_export_destroy_all();
     subif_isolation_destroy();
     lif_db_keeper_destroy(keeper);
     struct shash_node *node;
@@ -810,6 +817,7 @@ lif_controller_connection_status(struct unixctl_conn *conn,
         ds_put_char(&ds, '\n');
     }
     free(nodes);
+    flow_export_format_status(&ds);
     unixctl_command_reply(conn, ds_cstr(&ds));
     ds_destroy(&ds);
 }

@@ -290,7 +290,7 @@ handle_group_desc_reply(struct ofctrl *ofctrl, const struct ofpbuf *msg)
             break;
         }
         lif_flow_table_add_parsed_group(&ofctrl->installed, gd.group_id,
-                                        gd.type, &gd.buckets);
+                                        gd.type, &gd.buckets, &gd.props);
         ofputil_uninit_group_desc(&gd);
     }
     if (!ofpmp_more(msg->data)) {

@@ -23,6 +23,8 @@
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-group.h"
+#include "bitmap.h"
+#include "openvswitch/meta-flow.h"
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/ofp-protocol.h"
 #include "openvswitch/ofpbuf.h"
@@ -65,12 +67,14 @@ format_canonical_ofpacts(const struct ofpact *ofpacts, size_t ofpacts_len,
 }
 
 /* Appends to 'ds' the canonical text of a group of 'type' with 'buckets'
- * (a list of "struct ofputil_bucket"s): the same for a group parsed from
- * ovs-ofctl syntax and for the group a switch reports back, and itself
- * ovs-ofctl syntax.  Bucket ids are left out: they do not change what a
- * group does. */
+ * (a list of "struct ofputil_bucket"s) and 'props': the same for a group
+ * parsed from ovs-ofctl syntax and for the group a switch reports back,
+ * and itself ovs-ofctl syntax.  Bucket ids are left out except in select
+ * groups, where the "hash" selection method hashes them (the pipeline
+ * gives those buckets explicit ids). */
 static void
 format_canonical_group(uint8_t type, const struct ovs_list *buckets,
+                       const struct ofputil_group_props *props,
                        struct ds *ds)
 {
     static const char *type_names[] = { "all", "select", "indirect", "ff" };
@@ -81,8 +85,29 @@ format_canonical_group(uint8_t type, const struct ovs_list *buckets,
     } else {
         ds_put_format(ds, "type=%"PRIu8, type);
     }
+    if (props->selection_method[0]) {
+        ds_put_format(ds, ",selection_method=%s", props->selection_method);
+    }
+    if (props->selection_method_param) {
+        ds_put_format(ds, ",selection_method_param=%"PRIu64,
+                      props->selection_method_param);
+    }
+    if (props->fields.values_size) {
+        const char *sep = "";
+        size_t i;
+
+        ds_put_cstr(ds, ",fields(");
+        BITMAP_FOR_EACH_1 (i, MFF_N_IDS, props->fields.used.bm) {
+            ds_put_format(ds, "%s%s", sep, mf_from_id(i)->name);
+            sep = ",";
+        }
+        ds_put_char(ds, ')');
+    }
     LIST_FOR_EACH (bucket, list_node, buckets) {
         ds_put_cstr(ds, ",bucket=");
+        if (type == OFPGT11_SELECT && bucket->bucket_id <= OFPG15_BUCKET_MAX) {
+            ds_put_format(ds, "bucket_id:%"PRIu32",", bucket->bucket_id);
+        }
         if (bucket->weight != (type == OFPGT11_SELECT ? 1 : 0)) {
             ds_put_format(ds, "weight:%"PRIu16",", bucket->weight);
         }
@@ -281,11 +306,12 @@ lif_flow_table_add_parsed(struct lif_flow_table *table, uint8_t table_id,
 void
 lif_flow_table_add_parsed_group(struct lif_flow_table *table,
                                 uint32_t group_id, uint8_t type,
-                                const struct ovs_list *buckets)
+                                const struct ovs_list *buckets,
+                                const struct ofputil_group_props *props)
 {
     if (!lif_flow_table_find_group(table, group_id)) {
         struct ds spec = DS_EMPTY_INITIALIZER;
-        format_canonical_group(type, buckets, &spec);
+        format_canonical_group(type, buckets, props, &spec);
         add_group__(table, group_id, ds_cstr(&spec));
         ds_destroy(&spec);
     }
@@ -317,7 +343,7 @@ lif_flow_table_add_group(struct lif_flow_table *table, uint32_t group_id,
     free(s);
 
     struct ds canonical = DS_EMPTY_INITIALIZER;
-    format_canonical_group(gm.type, &gm.buckets, &canonical);
+    format_canonical_group(gm.type, &gm.buckets, &gm.props, &canonical);
     add_group__(table, group_id, ds_cstr(&canonical));
     ds_destroy(&canonical);
     ofputil_uninit_group_mod(&gm);

@@ -83,9 +83,11 @@ bool lif_flow_table_add_parsed(struct lif_flow_table *, uint8_t table_id,
                                uint16_t priority, uint64_t cookie,
                                const struct match *,
                                const struct ofpact *, size_t ofpacts_len);
+struct ofputil_group_props;
 void lif_flow_table_add_parsed_group(struct lif_flow_table *,
                                      uint32_t group_id, uint8_t type,
-                                     const struct ovs_list *buckets);
+                                     const struct ovs_list *buckets,
+                                     const struct ofputil_group_props *);
 char *lif_flow_table_add_group(struct lif_flow_table *, uint32_t group_id,
                                const char *spec)
     OVS_WARN_UNUSED_RESULT;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 
 #include "hash.h"
+#include "lif-flow-config.h"
 #include "flow.h"
 #include "lif-tables.h"
 #include "openvswitch/ofp-port.h"
@@ -112,6 +113,7 @@ lif_logical_destroy(struct lif_logical *lif)
         free(lif->bridge);
         free(lif->lladdr_mode);
         svec_destroy(&lif->errors);
+        lif_flow_config_destroy(lif->flow);
     }
 }
 

@@ -26,6 +26,7 @@
 #include "openvswitch/uuid.h"
 #include "svec.h"
 
+struct lif_flow_config;
 struct ovsdb_idl;
 struct smap;
 
@@ -132,6 +133,10 @@ struct lif_logical {
     struct lif_subif *subifs;   /* Sorted: priority high to low, name. */
     size_t n_subifs;
     struct svec errors;         /* Configuration errors, for status. */
+
+    /* The FLOW table (lif-flow-config.h); NULL until
+     * lif_flow_config_build() runs. */
+    struct lif_flow_config *flow;
 };
 
 /* Every LIF on the host. */

@@ -102,6 +102,15 @@ enum lif_table {
     LIF_T_FLOW_LAST = 59,       /* Tables 50-59 are lif-pipeline-flow.c's. */
     LIF_T_SRC_PREFIX = 60,
     LIF_T_FALLBACK = 65,
+
+    /* The FLOW table's own tables, within LIF_T_FLOW_FIRST...LAST
+     * (lif-pipeline-flow.c; lif-controller(8) documents them). */
+    LIF_T_FLOW_PIN = 50,            /* Pinned flows; the chain's entry. */
+    LIF_T_FLOW_REFLECT = 51,        /* Learned: host flow -> reg1. */
+    LIF_T_FLOW_REFLECT_OUT = 52,    /* reg1 usable -> its group. */
+    LIF_T_FLOW_POLICY = 53,         /* Flow routing policies. */
+    LIF_T_FLOW_ICMP = 57,           /* Host's ICMP echo, after conntrack. */
+    LIF_T_FLOW_EVIDENCE = 58,       /* From an access, after conntrack. */
 };
 
 /* The stages of the FLOW table chain, as kept in LIF_REG_STAGE while a

@@ -7,6 +7,8 @@ utilities_lif_ctl_SOURCES = \
 	utilities/lif-ctl.c \
 	utilities/lif-ctl-config.c \
 	utilities/lif-ctl-config.h \
+	utilities/lif-ctl-flow.c \
+	utilities/lif-ctl-flow.h \
 	utilities/lif-ctl-state.c \
 	utilities/lif-ctl-state.h
 utilities_lif_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)

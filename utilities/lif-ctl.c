@@ -38,6 +38,7 @@
 #include "fatal-signal.h"
 #include "lif-ctl-config.h"
 #include "jsonrpc.h"
+#include "lif-ctl-flow.h"
 #include "lif-idl.h"
 #include "lif-util.h"
 #include "openvswitch/dynamic-string.h"
@@ -413,6 +414,7 @@ Configuration commands (JSON):\n\
 \n\
 %s\
 %s\
+%s\
 \n\
 Options:\n\
   --db=DATABASE               connect to DATABASE\n\
@@ -422,7 +424,8 @@ Options:\n\
   --no-wait                   do not wait for lif-controller (default)\n\
   --dry-run                   do not commit changes to database\n\
   --oneline                   print exactly one line of output per command\n",
-           program_name, program_name, ctl_get_db_cmd_usage(),
+           program_name, program_name, lif_ctl_flow_usage(),
+           ctl_get_db_cmd_usage(),
            ctl_list_db_tables_usage(), ctl_default_db());
     table_usage();
     vlog_usage();
@@ -1110,4 +1113,5 @@ lif_ctl_cmd_init(void)
         &db, &dry_run, &wait_for_controller,
     };
     lif_ctl_config_register(&config_globals);
+    lif_ctl_flow_register_commands();
 }

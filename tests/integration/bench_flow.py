@@ -1,0 +1,256 @@
+#!/usr/bin/python3
+"""FLOW table benchmark (issue 7).  Figures are ratios against a baseline
+measured in the same run, on the same bridge.
+
+    LIF_BUILDDIR=$PWD/_build /usr/bin/python3 tests/integration/bench_flow.py
+        [--flows 100000] [--policies 1000] [--runs 3]
+
+  1. Throughput of one bulk TCP flow (iperf3, 5 s) from the host through
+     the LIF to the wlan access router: with no FLOW entries, evidence on
+     (conntrack, the default) and off; then with --flows reflective UDP
+     flows learned from the lte access at a fixed rate.
+  2. With those flows: lif-controller CPU and RSS over 10 s (its export
+     dumps them), the time of one export dump, ovs-vswitchd RSS.
+  3. --policies flow routing policies added in one transaction: time until
+     installed (lif-ctl --wait), groups and flows installed; then a
+     recompute that changes nothing: time, and bundles sent (must be 0).
+  4. Move latency: the host sends a UDP flow at 1000 pps (fixed rate); the
+     flow's packets arrive alternately through lte and wlan; how many host
+     packets still left through the old access after the first packet
+     arrived through the new one (and for how long).
+
+Runs as root; everything is torn down by pid and namespace name.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import flow_helpers as fh  # noqa: E402
+import netns  # noqa: E402
+from netns import AR_ADDR6, BRIDGE  # noqa: E402
+from rfc7847_helpers import Capture  # noqa: E402
+
+# paced UDP from the lte access router: COUNT datagrams to the host, dst
+# ports cycling over 10000..59999 and one source socket per 50000, at RATE
+# per second.
+LEARN_SENDER = r"""
+import socket, sys, time
+dst, count, rate = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+socks = []
+t0 = time.monotonic()
+for i in range(count):
+    if i % 50000 == 0:
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        s.bind(("2001:db8:1::1", 20000 + len(socks)))
+        socks.append(s)
+    s.sendto(b"x", (dst, 10000 + i % 50000))
+    if i % 200 == 0:
+        delay = t0 + i / rate - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+"""
+
+# fixed-rate UDP from the host: DST PORT SPORT RATE SECONDS.
+HOST_STREAM = r"""
+import socket, sys, time
+dst, port, sport = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rate, secs = float(sys.argv[4]), float(sys.argv[5])
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(("::", sport))
+t0 = time.monotonic()
+n = int(rate * secs)
+for i in range(n):
+    delay = t0 + i / rate - time.monotonic()
+    if delay > 0:
+        time.sleep(delay)
+    s.sendto(b"stream %d" % i, (dst, port))
+"""
+
+
+def iperf(t, secs=5):
+    server = t.popen("wlan", "timeout", str(secs + 20), "iperf3", "-s",
+                     "-1", "-B", AR_ADDR6)
+    time.sleep(0.5)
+    out = t.host("iperf3", "-c", AR_ADDR6, "-t", str(secs), "-J",
+                 timeout=secs + 30).stdout
+    server.wait(timeout=30)
+    import json
+    return json.loads(out)["end"]["sum_received"]["bits_per_second"] / 1e9
+
+
+def pid_of(t, name):
+    with open(os.path.join(t.rundir, name + ".pid")) as f:
+        return int(f.read())
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        m = re.search(r"VmRSS:\s+(\d+) kB", f.read())
+    return int(m.group(1)) / 1024
+
+
+def n_flows(t, table):
+    out = t.ofctl("dump-aggregate", BRIDGE, "table=%d" % table).stdout
+    return int(re.search(r"flow_count=(\d+)", out).group(1))
+
+
+def status_field(t, pattern):
+    out = t.appctl("lif-controller", "connection-status").stdout
+    m = re.search(pattern, out)
+    return int(m.group(1)) if m else None
+
+
+def throughput(t, runs):
+    return statistics.median(iperf(t) for _ in range(runs))
+
+
+def set_evidence(t, value):
+    t.vsctl("set", "interface", "lif0", "external_ids:lif-flow-evidence="
+            + value)
+    fh.lif_ctl(t, "--wait", "sync")
+
+
+def move_latency(t, addr, runs):
+    """Host packets through the old access after the flow moved."""
+    results = []
+    stream = t.popen("host", fh.PY, "-c",
+                     HOST_STREAM, AR_ADDR6, "6000", "6001", "1000",
+                     str(3 * runs + 5))
+    time.sleep(0.5)
+    old = "wlan"
+    for i in range(runs + 1):
+        new = "lte" if old == "wlan" else "wlan"
+        caps = {a: Capture(t, a, "ar", bpf="udp and port 6001")
+                for a in ("wlan", "lte")}
+        time.sleep(0.3)
+        fh.peer(t, new, AR_ADDR6, 6000, addr, 6001, 1, gap=0.01)
+        time.sleep(1.5)
+        pkts = {a: c.stop(linger=0.2) for a, c in caps.items()}
+        trigger = [p.time for p in pkts[new] if p.sport == 6000]
+        if i and trigger:
+            t0 = trigger[0]
+            late = [p.time for p in pkts[old]
+                    if p.sport == 6001 and p.time > t0]
+            results.append((len(late),
+                            (max(late) - t0) * 1000 if late else 0.0))
+        old = new
+    stream.kill()
+    return results
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--flows", type=int, default=100000)
+    ap.add_argument("--rate", type=float, default=5000)
+    ap.add_argument("--policies", type=int, default=1000)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+
+    t = netns.Topology(tag="liftest-bench-%d" % os.getpid())
+    t.start()
+    try:
+        t.vsctl("set", "interface", "lif0",
+                "external_ids:lif-flow-limit=%d" % (2 * args.flows))
+        addr = t.wait_slaac(timeout=20, solicit=True)
+        t.ping(AR_ADDR6, count=3, interval=0.2)
+        ctl, vsd = pid_of(t, "lif-controller"), pid_of(t, "ovs-vswitchd")
+
+        # 1. Throughput without FLOW entries: evidence on and off.
+        base_on = throughput(t, args.runs)
+        set_evidence(t, "none")
+        base_off = throughput(t, args.runs)
+        set_evidence(t, "conntrack")
+        print("TCP throughput, no FLOW entries: evidence on %.2f Gbit/s, "
+              "off %.2f Gbit/s, ratio on/off %.2f"
+              % (base_on, base_off, base_on / base_off))
+
+        # 2. Learn the flows.
+        vsd_rss0 = rss_mib(vsd)
+        ctl_rss0 = rss_mib(ctl)
+        # Passes of the same flows until (nearly) all are learned: at this
+        # rate ovs-vswitchd misses some (every new flow is an upcall).
+        t0 = time.monotonic()
+        for npass in range(1, 6):
+            t.run("lte", fh.PY, "-c", LEARN_SENDER, addr, str(args.flows),
+                  str(args.rate), timeout=args.flows / args.rate + 120)
+            learned, prev = n_flows(t, 51), -1
+            for _ in range(30):         # until the count stops growing
+                if learned == prev:
+                    break
+                time.sleep(1)
+                prev, learned = learned, n_flows(t, 51)
+            if learned >= 0.98 * args.flows:
+                break
+        send_s = time.monotonic() - t0
+        print("learned %d reflective flows (%d flows sent %d times at %.0f "
+              "packets/s; %.0f s)" % (learned, args.flows, npass, args.rate,
+                                      send_s))
+        # Let ovs-vswitchd's revalidators retire the learning's datapath
+        # flows before measuring.
+        time.sleep(15)
+        with_flows = throughput(t, args.runs)
+        print("TCP throughput with %d FLOW entries: %.2f Gbit/s, ratio %.2f "
+              "(target >= 0.9)" % (learned, with_flows,
+                                   with_flows / base_on))
+
+        c0 = cpu_seconds(ctl)
+        time.sleep(10)
+        c1 = cpu_seconds(ctl)
+        dump_ms = status_field(t, r"last dump (\d+) ms")
+        exported = len(fh.flow_rows(t))
+        print("lif-controller: %.1f %% CPU over 10 s, RSS %.1f MiB (%.1f "
+              "before the flows; target < 64); one export dump %s ms; %d "
+              "rows exported" % ((c1 - c0) * 10, rss_mib(ctl), ctl_rss0,
+                                 dump_ms, exported))
+        print("ovs-vswitchd RSS %.1f MiB with the flows, %.1f MiB before "
+              "(+%.1f)" % (rss_mib(vsd), vsd_rss0, rss_mib(vsd) - vsd_rss0))
+
+        # 3. Policies.
+        bundles0 = status_field(t, r"(\d+) bundles")
+        cmds = []
+        for i in range(args.policies):
+            cmds += ["--", "policy-add", "lif0", "p%d" % i, str(1 + i),
+                     "udp6,tp_dst=%d" % (30000 + i), "lte0,wlan0"]
+        t0 = time.monotonic()
+        fh.lif_ctl(t, "--wait", *cmds[1:])
+        add_s = time.monotonic() - t0
+        bundles1 = status_field(t, r"(\d+) bundles")
+        groups = t.ofctl("dump-groups", BRIDGE).stdout.count("group_id=")
+        print("%d policies in one transaction: installed in %.2f s "
+              "(%d bundles), %d flows in table 53, %d groups"
+              % (args.policies, add_s, bundles1 - bundles0, n_flows(t, 53),
+                 groups))
+        t0 = time.monotonic()
+        t.appctl("lif-controller", "recompute")
+        fh.lif_ctl(t, "--wait", "sync")
+        rec_s = time.monotonic() - t0
+        bundles2 = status_field(t, r"(\d+) bundles")
+        print("recompute with %d policies that changes nothing: %.2f s "
+              "(including lif-ctl --wait), %d bundles sent"
+              % (args.policies, rec_s, bundles2 - bundles1))
+
+        # 4. Move latency.
+        res = move_latency(t, addr, args.runs * 2)
+        print("move latency over %d moves at 1000 pps: host packets through "
+              "the old access after the first packet through the new one: "
+              "%s (median %s); last one %s ms after it"
+              % (len(res), [n for n, _ in res],
+                 statistics.median(n for n, _ in res) if res else None,
+                 ["%.0f" % ms for _, ms in res]))
+    finally:
+        t.stop()
+
+
+if __name__ == "__main__":
+    main()
