@@ -460,12 +460,18 @@ is_meter_mod_error(const struct ofp_header *oh)
 {
     struct ofpbuf payload;
     enum ofpraw raw;
+    bool is_meter_mod = false;
 
-    if (ofperr_decode_msg(oh, &payload) && payload.size >= sizeof *oh
-        && !ofpraw_decode_partial(&raw, payload.data, payload.size)) {
-        return raw == OFPRAW_OFPT13_METER_MOD;
+    if (!ofperr_decode_msg(oh, &payload)) {
+        return false;
     }
-    return false;
+    if (payload.size >= sizeof *oh
+        && !ofpraw_decode_partial(&raw, payload.data, payload.size)) {
+        is_meter_mod = raw == OFPRAW_OFPT13_METER_MOD;
+    }
+    /* A copy of the payload (found by LeakSanitizer). */
+    ofpbuf_uninit(&payload);
+    return is_meter_mod;
 }
 
 /* Starts reading every flow and group from the switch into the mirror, so
