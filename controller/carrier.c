@@ -168,8 +168,11 @@ sysfs_is_ours(int sock, const char *name, int *ifindexp)
     }
     int ifindex = atoi(buf);
     if (ifindex <= 0 || if_nametoindex(name) != (unsigned int) ifindex
-        || !read_sysfs(name, "address", buf, sizeof buf)
-        || !eth_addr_from_string(buf, &mac)) {
+        || !read_sysfs(name, "address", buf, sizeof buf)) {
+        return false;
+    }
+    buf[strcspn(buf, "\n")] = '\0';
+    if (!eth_addr_from_string(buf, &mac)) {
         return false;
     }
     memset(&ifr, 0, sizeof ifr);
@@ -220,6 +223,7 @@ open_dev(int sock, struct carrier_dev *dev)
             dev->fd = fd;
             dev->changes = after;
             dev->state = state;
+            VLOG_DBG("%s: polling sysfs carrier_changes", dev->name);
             return;
         }
     }
