@@ -299,32 +299,42 @@ def gnuplot(script):
 def plot(out, results):
     fo = results.get("failover", {})
     if fo:
-        # One cluster per condition, a point per run.
+        # Side by side: for each event, condition and rate, the three
+        # pipelines next to each other; every run a point, the median a
+        # square.
         data = os.path.join(out, "failover.dat")
         labels = []
+        order = sorted((k for k in fo if "error" not in fo[k]),
+                       key=lambda k: (k.split("|")[3] != "failover",
+                                      k.split("|")[1], int(k.split("|")[2]),
+                                      k.split("|")[0]))
         with open(data, "w") as f:
             x = 0
-            for key in sorted(fo):
-                s = fo[key]
-                if "error" in s:
-                    continue
+            prev = None
+            for key in order:
                 mode, cond, pps, what = key.split("|")
-                x += 1
-                labels.append('"%s %s %s %s" %d' % (mode, what, cond, pps, x))
-                for v in s["lost"]:
-                    f.write("%d %d %g\n" % (x, v, s["median_lost"]))
-        gnuplot("""set terminal pngcairo size 1400,700 font ",9"
+                group = (what, cond, pps)
+                x += 2 if prev and group != prev else 1
+                prev = group
+                labels.append('"%s: %s %s %s pps" %d'
+                              % (mode, what, cond, pps, x))
+                for v in fo[key]["lost"]:
+                    f.write("%d %d %g\n" % (x, v, fo[key]["median_lost"]))
+        gnuplot("""set terminal pngcairo size 1500,800 font ",9"
 set output "%s"
-set title "Packets lost per failover/failback (every run as a point, median as a bar), udp-rate load"
-set ylabel "packets lost (log scale)"
+set title "Packets lost per failover and failback at 100 and 1000 pps (udp-rate), every run (dots) and median (squares); quiet and linkwatch busy"
+set ylabel "packets lost + 1 (log scale)"
 set logscale y
-set yrange [0.5:*]
-set xtics rotate by -60 (%s)
+set yrange [0.8:2000]
+set xrange [0:%d]
+set bmargin 16
+set xtics rotate by -70 (%s)
 set grid ytics
 set key top left
-plot "%s" using 1:($2+1) with points pt 7 ps 1 title "lost+1 per run", \\
-     "%s" using 1:($3+1) with points pt 5 ps 2 lc rgb "red" title "median+1"
-""" % (os.path.join(out, "failover.png"), ", ".join(labels), data, data))
+plot "%s" using 1:($2+1) with points pt 7 ps 1 title "lost+1, one run", \\
+     "%s" using 1:($3+1) with points pt 4 ps 2.5 lw 2 lc rgb "red" title "median+1"
+""" % (os.path.join(out, "failover.png"), x + 1, ", ".join(labels), data,
+       data))
     pl = results.get("pipelines", {})
     if pl:
         data = os.path.join(out, "pipelines.dat")
@@ -364,8 +374,8 @@ unset multiplot
                                                    r["recompute_ms"]))
                 f.write("\n\n")
         plots = []
-        for what, col in (("CPU %%", 2), ("RSS kB", 3),
-                          ("recompute ms", 4)):
+        for what, col in (("CPU % (idle)", 2), ("RSS kB", 3),
+                          ("CPU ms per forced recompute", 4)):
             plots.append('set title "%s"\nplot %s' % (
                 what, ", ".join('"%s" index %d using 1:%d with linespoints '
                                 'title "poll %s ms"' % (data, i, col, poll)
@@ -375,6 +385,7 @@ set output "%s"
 set multiplot layout 1,3 title "lif-controller, idle, by number of sub-interfaces"
 set xlabel "sub-interfaces"
 set yrange [0:*]
+set key bottom right
 %s
 unset multiplot
 """ % (os.path.join(out, "scale.png"), "\n".join(plots)))
