@@ -24,20 +24,31 @@ struct sset;
 /* carrier: fast link-failure detection for sub-interfaces.
  *
  * The kernel's linkwatch can hold a carrier-down event for up to a second
- * before it reaches ovs-vswitchd over rtnetlink, and a fast-failover group
- * only switches when ovs-vswitchd hears of it.  A thread of lif-controller's
- * own therefore reads each sub-interface's link state every few
- * milliseconds with the ETHTOOL_GLINK ioctl.  That read returns the carrier
- * at once and also makes the kernel flush the pending link event, so
- * ovs-vswitchd learns of the change too.  A change wakes the main loop,
- * which takes the dead sub-interface out of the failover group.
+ * before it reaches anyone over rtnetlink (ovs-vswitchd included), and
+ * there is no other notification of a carrier change.  The carrier bit
+ * itself, though, changes at once, and so do the device's carrier_changes
+ * counter.  A thread of lif-controller's own therefore reads each
+ * sub-interface's /sys/class/net/DEV/carrier_changes every interval
+ * (1 ms by default, on an absolute schedule): a lockless read that never
+ * waits for the RTNL lock and costs about 1.5 us.  When the counter moves,
+ * the thread
  *
- * Devices that cannot be queried (the dummy ports of the hermetic tests, or
- * devices in another network namespace) are reported as
- * LIF_CARRIER_UNKNOWN, which leaves them to ovs-vswitchd's own link state.
- */
+ *   1. tells the failover fast path (failover.h), which rewrites the
+ *      switch's fast-failover groups without the dead sub-interface's
+ *      buckets over its own OpenFlow connection, at once;
+ *   2. reads the link state with the ETHTOOL_GLINK ioctl, which confirms
+ *      it and makes the kernel deliver its pending link event, so that
+ *      ovs-vswitchd learns of the change too;
+ *   3. wakes the main loop, which recomputes and installs the new state
+ *      through ofctrl as usual.
+ *
+ * Devices without a usable sysfs entry in lif-controller's network
+ * namespace are polled with ETHTOOL_GLINK every 10 ms instead.  Devices
+ * that cannot be queried at all (the dummy ports of the hermetic tests, or
+ * devices in another network namespace) are LIF_CARRIER_UNKNOWN, which
+ * leaves them to ovs-vswitchd's own link state. */
 
-void carrier_init(int interval_ms);
+void carrier_init(int interval_us);
 void carrier_destroy(void);
 void carrier_set_devices(const struct sset *names);
 void carrier_get(struct simap *states);

@@ -25,6 +25,7 @@
 #include "command-line.h"
 #include "daemon.h"
 #include "dirs.h"
+#include "failover.h"
 #include "fatal-signal.h"
 #include "flow.h"
 #include "lif-db-keeper.h"
@@ -64,8 +65,8 @@
 
 VLOG_DEFINE_THIS_MODULE(lif_controller);
 
-/* The default carrier polling interval, in milliseconds. */
-#define DEFAULT_CARRIER_POLL_INTERVAL 10
+/* The default carrier polling interval, in microseconds. */
+#define DEFAULT_CARRIER_POLL_INTERVAL 1000
 
 /* One LIF bridge that lif-controller programs. */
 struct lif_bridge {
@@ -361,6 +362,7 @@ recompute(struct controller *ctl)
         pinctrl_update(br->pinctrl, lif);
         lif_flow_table_swap(&br->desired, &desired);
         lif_flow_table_destroy(&desired);
+        failover_update(lif, &br->desired);
         br->put_pending = true;
 
         struct lif_meters meters;
@@ -373,6 +375,34 @@ recompute(struct controller *ctl)
     }
     carrier_set_devices(&devices);
     sset_destroy(&devices);
+
+    struct sset names = SSET_INITIALIZER(&names);
+    SHASH_FOR_EACH (node, &ctl->bridges) {
+        sset_add(&names, node->name);
+    }
+    failover_retain(&names);
+    sset_destroy(&names);
+}
+
+/* Makes ofctrl rewrite the groups the failover fast path changed, so that
+ * the switch ends with the desired state whatever the order in which the
+ * two connections' messages arrived. */
+static void
+take_failover_changes(struct controller *ctl)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &ctl->bridges) {
+        struct lif_bridge *br = node->data;
+        uint32_t *ids;
+        size_t n = failover_take_changed(node->name, &ids);
+        for (size_t i = 0; i < n; i++) {
+            ofctrl_forget_group(br->ofctrl, ids[i]);
+        }
+        if (n) {
+            br->put_pending = true;
+        }
+        free(ids);
+    }
 }
 
 /* Sends every bridge's pending changes, as far as back-pressure allows. */
@@ -536,9 +566,15 @@ main(int argc, char *argv[])
     struct lif_db_keeper *keeper = (*lif_db_file
                                     ? lif_db_keeper_create(lif_db_file)
                                     : NULL);
-    VLOG_INFO("%s %s (Open vSwitch %s), database %s, carrier polling %s",
-              program_name, PACKAGE_VERSION, OVS_PACKAGE_VERSION, db_remote,
-              carrier_poll_interval ? "every few ms" : "disabled");
+    if (carrier_poll_interval) {
+        VLOG_INFO("%s %s (Open vSwitch %s), database %s, carrier polling "
+                  "every %d us", program_name, PACKAGE_VERSION,
+                  OVS_PACKAGE_VERSION, db_remote, carrier_poll_interval);
+    } else {
+        VLOG_INFO("%s %s (Open vSwitch %s), database %s, carrier polling "
+                  "disabled", program_name, PACKAGE_VERSION,
+                  OVS_PACKAGE_VERSION, db_remote);
+    }
 
     while (!ctl.exiting) {
         memory_run();
@@ -550,6 +586,7 @@ main(int argc, char *argv[])
             simap_destroy(&usage);
         }
 
+        uint64_t failover_seqno = failover_seq_read();
         struct ovsdb_idl_txn *ovs_txn = ovsdb_idl_loop_run(&ctl.ovs_loop);
         struct ovsdb_idl_txn *lif_txn = ovsdb_idl_loop_run(&ctl.lif_loop);
         if (keeper) {
@@ -582,6 +619,7 @@ main(int argc, char *argv[])
                 = lifrec_lif_global_first(ctl.lif_loop.idl);
             ctl.next_cfg = global ? global->next_cfg : 0;
 
+            take_failover_changes(&ctl);
             put_flows(&ctl);
             bridge_settings_run(ovs_txn, ctl.ovs_loop.idl, &ctl.model);
             struct status_source src = {
@@ -598,6 +636,7 @@ main(int argc, char *argv[])
 
         wait_bridges(&ctl);
         carrier_wait(ctl.carrier_seqno);
+        failover_wait(failover_seqno);
         subif_isolation_wait();
         if (keeper) {
             lif_db_keeper_wait(keeper);
@@ -681,15 +720,17 @@ parse_options(int argc, char *argv[])
         }
 
         switch (c) {
-        case OPT_CARRIER_POLL_INTERVAL:
-            if (!str_to_int(optarg, 10, &carrier_poll_interval)
-                || carrier_poll_interval < 0
-                || carrier_poll_interval > 10000) {
+        case OPT_CARRIER_POLL_INTERVAL: {
+            double ms;
+            if (!str_to_double(optarg, &ms) || ms < 0 || ms > 10000
+                || (ms > 0 && ms < 0.1)) {
                 ovs_fatal(0, "--carrier-poll-interval: \"%s\" is not a "
-                          "number of milliseconds between 0 and 10000",
-                          optarg);
+                          "number of milliseconds between 0.1 and 10000 "
+                          "(or 0)", optarg);
             }
+            carrier_poll_interval = ms * 1000 + 0.5;
             break;
+        }
 
         case OPT_UNIXCTL:
             unixctl_path = optarg;
@@ -757,7 +798,7 @@ usage(void)
     vlog_usage();
     printf("\nOther options:\n"
            "  --carrier-poll-interval=MS  poll sub-interface carrier every\n"
-           "                              MS milliseconds (default %d, 0 "
+           "                              MS milliseconds (default %g, 0 "
            "off)\n"
            "  --unixctl=SOCKET        override default control socket name\n"
            "  --lif-db-file=FILE      LIF database file that the local\n"
@@ -767,7 +808,7 @@ usage(void)
            "                          ovsdb-server\n"
            "  -h, --help              display this help message\n"
            "  -V, --version           display version information\n",
-           DEFAULT_CARRIER_POLL_INTERVAL, ovs_dbdir());
+           DEFAULT_CARRIER_POLL_INTERVAL / 1000.0, ovs_dbdir());
     exit(EXIT_SUCCESS);
 }
 

@@ -873,6 +873,20 @@ ofctrl_get_bridge(const struct ofctrl *ofctrl)
     return ofctrl->bridge;
 }
 
+/* Makes the next put rewrite group 'group_id', which someone else (the
+ * failover fast path) may have changed in the switch. */
+void
+ofctrl_forget_group(struct ofctrl *ofctrl, uint32_t group_id)
+{
+    struct lif_group *g;
+    HMAP_FOR_EACH (g, hmap_node, &ofctrl->installed.groups) {
+        if (g->group_id == group_id) {
+            free(g->spec);
+            g->spec = xstrdup("(changed by the failover fast path)");
+        }
+    }
+}
+
 /* Returns the mirror of what is installed in the switch. */
 const struct lif_flow_table *
 ofctrl_get_installed(const struct ofctrl *ofctrl)

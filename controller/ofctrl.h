@@ -70,6 +70,7 @@ uint64_t ofctrl_get_nd_refused(const struct ofctrl *, ofp_port_t);
 int64_t ofctrl_get_cur_cfg(const struct ofctrl *);
 const char *ofctrl_get_bridge(const struct ofctrl *);
 const struct lif_flow_table *ofctrl_get_installed(const struct ofctrl *);
+void ofctrl_forget_group(struct ofctrl *, uint32_t group_id);
 void ofctrl_format_status(const struct ofctrl *, struct ds *);
 
 #endif /* ofctrl.h */

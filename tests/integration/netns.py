@@ -156,9 +156,12 @@ class PingResult:
 
 class Topology:
     def __init__(self, mode="controller", builddir=None, srcdir=None,
-                 tag=None, log=print, isolate_subifs=True):
-        assert mode in ("controller", "ffgroup", "bond")
+                 tag=None, log=print, isolate_subifs=True,
+                 controller_args=()):
+        assert mode in ("controller", "ffgroup", "bond", "normal")
         self.mode = mode
+        self.controller_args = list(controller_args)
+        self.extra_subifs = []
         # True: the topology itself sets disable_ipv6=1 on the sub-interfaces
         # before they are attached.  False: leaves them as the kernel made
         # them, so that a test can check that lif-controller isolates them.
@@ -262,22 +265,92 @@ class Topology:
         self._start_ovs()
         self._setup_bridge()
         self._setup_lif()
+        n_attached = 1 if self.mode == "normal" else len(ACCESSES)
+        wait_until(lambda: len([s for s in self.packet_sockets()
+                                if s["iface"] in [a[1] for a in ACCESSES]])
+                   >= n_attached, 10,
+                   what="ovs-vswitchd's packet sockets")
+        self.verify_packet_sockets()
+
+    def _host_rmem(self):
+        """net.core.rmem_default and rmem_max as the host namespace sees
+        them (what a socket created there gets)."""
+        return tuple(int(self.host("cat", "/proc/sys/net/core/" + k)
+                         .stdout.strip())
+                     for k in ("rmem_default", "rmem_max"))
 
     def _set_rmem(self):
-        """net.core.rmem_default/rmem_max are per-namespace on recent kernels
-        (the host ns's value is what ovs-vswitchd's packet sockets get).  On
-        kernels where they are global, leave them alone."""
-        root = open("/proc/sys/net/core/rmem_default").read().strip()
-        p = self.host("sysctl", "-qw", "net.core.rmem_max=%d" % RMEM,
-                      "net.core.rmem_default=%d" % RMEM, check=False)
-        now = open("/proc/sys/net/core/rmem_default").read().strip()
-        if now != root:
-            subprocess.run(["sysctl", "-qw", "net.core.rmem_default=" + root],
-                           check=False)
-            self.log("warning: net.core.rmem_default is not per-namespace "
-                     "here; left at %s" % root)
-        elif p.returncode != 0:
-            self.log("warning: could not set rmem in host ns: " + p.stderr)
+        """ovs-vswitchd reads each sub-interface through a packet socket
+        whose receive buffer is net.core.rmem_default when the socket is
+        created (OVS 3.1 sets no SO_RCVBUF); with the default ~208 KiB,
+        access->host TCP loses segments there.  Depending on the kernel the
+        setting is per namespace, global, or (6.x) global and read-only in
+        child namespaces, where "sysctl -w" prints an error and still exits
+        0.  So: set it in the host namespace; if that did not take (read
+        back, never trust the exit status), raise the global value in the
+        root namespace (never lowered, and left raised: parallel test beds
+        share it; it is what a production host needs anyway, see
+        README.md); if it still does not apply, fail.
+        verify_packet_sockets() then checks the sockets themselves."""
+        if min(self._host_rmem()) >= RMEM:
+            return
+        self.host("sysctl", "-qw", "net.core.rmem_max=%d" % RMEM,
+                  "net.core.rmem_default=%d" % RMEM, check=False)
+        if min(self._host_rmem()) >= RMEM:
+            return
+        for key in ("rmem_max", "rmem_default"):
+            path = "/proc/sys/net/core/" + key
+            with open(path) as f:
+                old = int(f.read().strip())
+            if old < RMEM:
+                with open(path, "w") as f:
+                    f.write("%d\n" % RMEM)
+                self.log("raised the machine-wide net.core.%s from %d to %d "
+                         "(read-only or global in child namespaces on this "
+                         "kernel; left raised)" % (key, old, RMEM))
+        got = self._host_rmem()
+        if min(got) < RMEM:
+            raise RuntimeError("net.core.rmem_default/rmem_max are %s in "
+                               "the host namespace, not %d: ovs-vswitchd's "
+                               "packet sockets would drop packets"
+                               % (got, RMEM))
+
+    def packet_sockets(self):
+        """ovs-vswitchd's packet sockets in the host namespace, from
+        "ss -0 -m -p": [{"iface", "rcvbuf", "drops"}]."""
+        out = self.host("ss", "-0", "-n", "-m", "-p").stdout
+        socks = []
+        cur = None
+        for line in out.splitlines():
+            if line.startswith("p_raw") or line.startswith("p_dgr"):
+                cur = None
+                if '"ovs-vswitchd"' in line:
+                    m = re.search(r"\*:(\S+)", line)
+                    cur = {"iface": m.group(1) if m else "?"}
+            m = re.search(r"skmem:\(r\d+,rb(\d+),.*,d(\d+)\)", line)
+            if m and cur is not None:
+                cur["rcvbuf"] = int(m.group(1))
+                cur["drops"] = int(m.group(2))
+                socks.append(cur)
+                cur = None
+        return socks
+
+    def verify_packet_sockets(self):
+        """Checks that every packet socket ovs-vswitchd reads a
+        sub-interface through has a receive buffer of at least RMEM; raises
+        RuntimeError otherwise (a test bed whose setting does not apply
+        must not pass for one that does)."""
+        socks = [s for s in self.packet_sockets()
+                 if s["iface"] in [a[1] for a in ACCESSES]]
+        if not socks:
+            raise RuntimeError("no packet socket of ovs-vswitchd found "
+                               "with ss -0 in %s" % self.ns["host"])
+        small = [s for s in socks if s["rcvbuf"] < RMEM]
+        if small:
+            raise RuntimeError("ovs-vswitchd's packet sockets have smaller "
+                               "receive buffers than %d bytes: %s"
+                               % (RMEM, small))
+        return socks
 
     def _setup_access(self, name, subif):
         ns = self.ns[name]
@@ -348,6 +421,15 @@ class Topology:
                 "other_config:bond-primary=wlan0")
             self.ofctl("add-flow", b, "actions=NORMAL")
             return
+        if self.mode == "normal":
+            # The baseline pipeline: one access (wlan0) and the LIF port on
+            # a bridge with a single NORMAL flow.
+            self.vsctl("add-br", b, "--", "set", "bridge", b,
+                       "datapath_type=netdev", "fail-mode=secure",
+                       "--", "add-port", b, LIF, "--", "set", "interface",
+                       LIF, "type=internal", "--", "add-port", b, "wlan0")
+            self.ofctl("add-flow", b, "actions=NORMAL")
+            return
         args = ["add-br", b, "--", "set", "bridge", b,
                 "datapath_type=netdev", "fail-mode=secure",
                 "--", "add-port", b, LIF, "--", "set", "interface", LIF,
@@ -370,7 +452,8 @@ class Topology:
             if not os.access(ctl, os.X_OK):
                 raise RuntimeError("%s not found: build first" % ctl)
             self.host(ctl, "unix:%s/db.sock" % self.rundir, "--pidfile",
-                      "--detach", "--no-chdir", "--log-file")
+                      "--detach", "--no-chdir", "--log-file",
+                      *self.controller_args)
             # Installed pipeline: a group and a flow from the LIF.
             wait_until(lambda: "group_id" in self.ofctl(
                 "dump-groups", b, check=False).stdout, 15,
@@ -387,6 +470,32 @@ class Topology:
         # The bridge's local port carries nothing here: keep it quiet.
         self.host("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % BRIDGE,
                   check=False)
+
+    def add_subifs(self, n, first_prio=50):
+        """Adds n more sub-interfaces "xN" to br-lif (for scale figures):
+        veths whose far ends ("xN") sit, up, in one more namespace
+        <tag>-extra.  Bounded: n <= 200."""
+        assert 0 < n <= 200
+        ns = self.tag + "-extra"
+        if ns not in self.created_ns:
+            subprocess.run(["ip", "netns", "add", ns], check=True,
+                           timeout=10)
+            self.created_ns.append(ns)
+        args = []
+        for i in range(len(self.extra_subifs), len(self.extra_subifs) + n):
+            name = "x%d" % i
+            self.host("ip", "link", "add", name, "type", "veth", "peer",
+                      "name", name, "netns", ns)
+            self.host("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1"
+                      % name)
+            self.host("ip", "link", "set", name, "up")
+            subprocess.run(["ip", "-n", ns, "link", "set", name, "up"],
+                           check=True, timeout=10)
+            args += ["--", "add-port", BRIDGE, name, "--", "set",
+                     "interface", name,
+                     "external_ids:lif-priority=%d" % max(1, first_prio - i)]
+            self.extra_subifs.append(name)
+        self.vsctl(*args, timeout=120)
 
     # ---- queries ------------------------------------------------------------
     def lif_addr6(self):
