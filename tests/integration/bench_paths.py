@@ -63,7 +63,7 @@ def failover_run(t, pps, seconds=3.0, down_after=1.0):
         for r in recvs:
             r.stop()
     s = rate.analyze(records, count, pps)
-    return s.lost, s.outage_ms()
+    return s.lost, s.outage_ms
 
 
 def bench_failover(runs, pps_list):
