@@ -40,8 +40,10 @@ VLOG_DEFINE_THIS_MODULE(path_notify);
 COVERAGE_DEFINE(path_notify_ra);
 COVERAGE_DEFINE(path_notify_rs);
 COVERAGE_DEFINE(path_notify_na);
+COVERAGE_DEFINE(path_notify_garp);
 
-/* At most this many of the host's addresses get an unsolicited NA. */
+/* At most this many of the host's IPv6 and of its IPv4 addresses are
+ * announced. */
 #define PATH_NOTIFY_MAX_NA 16
 
 /* When to send the Router Solicitations for an access that becomes
@@ -159,29 +161,44 @@ path_notify_forget(const char *bridge)
     }
 }
 
-/* Stores in 'addrs' the IPv6 addresses of network device 'name' (at most
- * PATH_NOTIFY_MAX_NA) and returns how many. */
-static size_t
-get_host_addresses(const char *name, struct in6_addr addrs[])
+/* The host's addresses on the LIF. */
+struct host_addrs {
+    struct in6_addr v6[PATH_NOTIFY_MAX_NA];
+    size_t n_v6;
+    ovs_be32 v4[PATH_NOTIFY_MAX_NA];
+    size_t n_v4;
+};
+
+/* Stores in 'addrs' the IPv6 and IPv4 addresses of network device 'name'
+ * (at most PATH_NOTIFY_MAX_NA of each). */
+static void
+get_host_addresses(const char *name, struct host_addrs *addrs)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
     struct ifaddrs *ifa, *list;
-    size_t n = 0;
 
+    addrs->n_v6 = addrs->n_v4 = 0;
     if (getifaddrs(&list)) {
         VLOG_WARN_RL(&rl, "getifaddrs failed (%s)", ovs_strerror(errno));
-        return 0;
+        return;
     }
-    for (ifa = list; ifa && n < PATH_NOTIFY_MAX_NA; ifa = ifa->ifa_next) {
-        if (ifa->ifa_addr && ifa->ifa_addr->sa_family == AF_INET6
-            && !strcmp(ifa->ifa_name, name)) {
+    for (ifa = list; ifa; ifa = ifa->ifa_next) {
+        if (!ifa->ifa_addr || strcmp(ifa->ifa_name, name)) {
+            continue;
+        }
+        if (ifa->ifa_addr->sa_family == AF_INET6
+            && addrs->n_v6 < PATH_NOTIFY_MAX_NA) {
             const struct sockaddr_in6 *sin6
                 = ALIGNED_CAST(const struct sockaddr_in6 *, ifa->ifa_addr);
-            addrs[n++] = sin6->sin6_addr;
+            addrs->v6[addrs->n_v6++] = sin6->sin6_addr;
+        } else if (ifa->ifa_addr->sa_family == AF_INET
+                   && addrs->n_v4 < PATH_NOTIFY_MAX_NA) {
+            const struct sockaddr_in *sin
+                = ALIGNED_CAST(const struct sockaddr_in *, ifa->ifa_addr);
+            addrs->v4[addrs->n_v4++] = sin->sin_addr.s_addr;
         }
     }
     freeifaddrs(list);
-    return n;
 }
 
 /* Sends the packets 'events' asks for on bridge 'bridge', whose LIF is
@@ -218,17 +235,23 @@ path_notify_send(const struct lif_path_events *events, const char *bridge,
             break;
 
         case LIF_PATH_EVENT_NA: {
-            struct in6_addr addrs[PATH_NOTIFY_MAX_NA];
-            size_t n = get_host_addresses(lif_name, addrs);
-            VLOG_INFO_RL(&rl, "%s: default path moved to %s: advertising "
-                         "%"PRIuSIZE" addresses of %s with "ETH_ADDR_FMT,
-                         bridge, e->subif, n, lif_name,
-                         ETH_ADDR_ARGS(e->mac));
-            for (size_t j = 0; j < n; j++) {
-                dp_packet_clear(b);
-                lif_ra_compose_unsolicited_na(b, e->mac, &addrs[j]);
+            struct host_addrs addrs;
+            get_host_addresses(lif_name, &addrs);
+            VLOG_INFO_RL(&rl, "%s: announcing %"PRIuSIZE" IPv6 and %"
+                         PRIuSIZE" IPv4 addresses of %s on %s with "
+                         ETH_ADDR_FMT, bridge, addrs.n_v6, addrs.n_v4,
+                         lif_name, e->subif, ETH_ADDR_ARGS(e->mac));
+            for (size_t j = 0; j < addrs.n_v6; j++) {
+                lif_ra_compose_unsolicited_na(b, e->mac, &addrs.v6[j]);
                 pinctrl_send(pinctrl, b, e->port);
                 COVERAGE_INC(path_notify_na);
+            }
+            for (size_t j = 0; j < addrs.n_v4; j++) {
+                /* Gratuitous ARP: a request for its own address. */
+                compose_arp(b, ARP_OP_REQUEST, e->mac, eth_addr_zero, true,
+                            addrs.v4[j], addrs.v4[j]);
+                pinctrl_send(pinctrl, b, e->port);
+                COVERAGE_INC(path_notify_garp);
             }
             break;
         }

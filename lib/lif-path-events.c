@@ -274,15 +274,22 @@ lif_path_events_compute(const struct lif_path_snap *old,
             continue;
         }
         const struct lif_path_snap_subif *was = find_subif(old, s->name);
+        bool announce = false;
         if (!was || !was->usable || was->ofport != s->ofport) {
-            /* Usable now, and was not: ask its routers at once. */
+            /* Usable now, and was not: ask its routers at once, and tell
+             * its neighbors where the host's addresses are (while detached
+             * or down, they may have learned another MAC for them). */
             add_event(events, LIF_PATH_EVENT_RS, s->ofport, s->name,
                       s->wire_mac);
+            announce = true;
         }
         if (s->active && s->own && old_active
             && !eth_addr_equals(old_active->wire_mac, s->wire_mac)) {
             /* The default path moved to an access that sees another MAC
              * than before. */
+            announce = true;
+        }
+        if (announce) {
             add_event(events, LIF_PATH_EVENT_NA, s->ofport, s->name,
                       s->wire_mac);
         }

@@ -44,11 +44,17 @@
  *
  *   - an access becomes usable (link up, attach, lif-controller start): a
  *     Router Solicitation on it, so that its router answers at once instead
- *     of at its next periodic advertisement.
+ *     of at its next periodic advertisement, and the host's addresses
+ *     announced on it (below): while the access was detached or down, its
+ *     neighbors may have learned another MAC for them;
  *
  *   - the LIF's default path moves to an access with its own link-layer
- *     address (lif-lladdr=own): unsolicited Neighbor Advertisements for the
- *     host's addresses on it, so the router's neighbor cache follows.
+ *     address (lif-lladdr=own): the host's addresses announced on it, so
+ *     the router's neighbor cache follows.
+ *
+ * Announcing the host's addresses means an unsolicited Neighbor
+ * Advertisement for each IPv6 address and a gratuitous ARP for each IPv4
+ * address, from the MAC the access sees.
  *
  * Pure: snapshots in, events out. */
 
@@ -80,8 +86,9 @@ void lif_path_snap_destroy(struct lif_path_snap *);
 enum lif_path_event_type {
     LIF_PATH_EVENT_RA,          /* RA to the host (on the LIF). */
     LIF_PATH_EVENT_RS,          /* RS on a sub-interface. */
-    LIF_PATH_EVENT_NA,          /* Unsolicited NAs for the host's addresses
-                                 * on a sub-interface. */
+    LIF_PATH_EVENT_NA,          /* Unsolicited NAs and gratuitous ARPs for
+                                 * the host's addresses on a
+                                 * sub-interface. */
 };
 
 /* One packet (or, for NA, one set of packets) to send. */
