@@ -16,10 +16,8 @@ the wrong access is dropped, as it is on real networks.
 keep their own MACs (two vendors' MAGs in one PMIPv6 domain).
 """
 
-import os
 
 import netns
-from netns import wait_until
 
 SERVER = "2001:db8:99::1"
 ROUTERS = {
@@ -67,27 +65,7 @@ class MultihomeTopology(netns.Topology):
             self._setup_server()
         mac, ll, prefix, up = self.router(name)
         ns = self.ns[name]
-        self.host("ip", "link", "add", subif, "type", "veth", "peer", "name",
-                  "ar", "netns", ns)
-        if self.isolate_subifs:
-            self.host("sysctl", "-qw",
-                      "net.ipv6.conf.%s.disable_ipv6=1" % subif)
-        self.host("ethtool", "-K", subif, "tx", "off", "tso", "off", "gso",
-                  "off", check=False)
-        self.host("ip", "link", "set", subif, "up")
-
-        self.run(name, "ip", "link", "set", "lo", "up")
-        self.run(name, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1",
-                 "net.ipv6.conf.all.keep_addr_on_down=1",
-                 "net.ipv6.conf.ar.keep_addr_on_down=1",
-                 "net.ipv6.conf.ar.addr_gen_mode=1",
-                 "net.ipv6.conf.ar.accept_dad=0")
-        self.run(name, "ethtool", "-K", "ar", "tx", "off", "tso", "off",
-                 "gso", "off", check=False)
-        self.run(name, "ip", "link", "set", "ar", "address", mac)
-        for addr in (ll + "/64", prefix + "1/64"):
-            self.run(name, "ip", "-6", "addr", "add", addr, "dev", "ar",
-                     "nodad")
+        self._link_access(name, subif, mac, (ll, prefix + "1"))
         self.run(name, "ip", "link", "set", "ar", "up")
 
         # Uplink to the server.
@@ -113,15 +91,7 @@ class MultihomeTopology(netns.Topology):
         self.run(name, "ip", "-6", "route", "add", "blackhole", "default",
                  "table", "200")
 
-        conf = os.path.join(self.rundir, "radvd-%s.conf" % name)
-        with open(conf, "w") as f:
-            f.write(RADVD_CONF % prefix)
-        os.chmod(conf, 0o644)
-        pidfile = os.path.join(self.rundir, "radvd-%s.pid" % name)
-        self.run(name, "radvd", "-C", conf, "-p", pidfile, "-m", "logfile",
-                 "-l", os.path.join(self.rundir, "radvd-%s.log" % name))
-        wait_until(lambda: self._pid_from(pidfile), 10,
-                   what="radvd %s pidfile" % name)
+        self._start_radvd(name, RADVD_CONF % prefix)
 
     def _setup_server(self):
         self.run("srv", "ip", "link", "set", "lo", "up")

@@ -353,17 +353,26 @@ class Topology:
         return socks
 
     def _setup_access(self, name, subif):
+        self._link_access(name, subif, AR_MAC,
+                          (AR_LL, AR_ADDR6, AR_DISTINCT[name]))
+        self.run(name, "ip", "addr", "add", AR_ADDR4 + "/24", "dev", "ar")
+        self.run(name, "ip", "link", "set", "ar", "up")
+        self._start_radvd(name, RADVD_CONF)
+
+    def _link_access(self, name, subif, mac, addrs6):
+        """The veth between sub-interface 'subif' (host side: invisible to
+        IP unless isolate_subifs is false, offloads off for the netdev
+        datapath) and "ar", the access router in namespace 'name', with
+        'mac' and the /64 addresses 'addrs6', left down."""
         ns = self.ns[name]
         self.host("ip", "link", "add", subif, "type", "veth", "peer", "name",
                   "ar", "netns", ns)
-        # Sub-interface: invisible to IP, offloads off (netdev datapath).
         if self.isolate_subifs:
             self.host("sysctl", "-qw",
                       "net.ipv6.conf.%s.disable_ipv6=1" % subif)
         self.host("ethtool", "-K", subif, "tx", "off", "tso", "off", "gso",
                   "off", check=False)
         self.host("ip", "link", "set", subif, "up")
-        # Access router.
         self.run(name, "ip", "link", "set", "lo", "up")
         self.run(name, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1",
                  "net.ipv6.conf.all.keep_addr_on_down=1",
@@ -372,16 +381,16 @@ class Topology:
                  "net.ipv6.conf.ar.accept_dad=0")
         self.run(name, "ethtool", "-K", "ar", "tx", "off", "tso", "off",
                  "gso", "off", check=False)
-        self.run(name, "ip", "link", "set", "ar", "address", AR_MAC)
-        for addr in (AR_LL + "/64", AR_ADDR6 + "/64",
-                     AR_DISTINCT[name] + "/64"):
-            self.run(name, "ip", "-6", "addr", "add", addr, "dev", "ar",
-                     "nodad")
-        self.run(name, "ip", "addr", "add", AR_ADDR4 + "/24", "dev", "ar")
-        self.run(name, "ip", "link", "set", "ar", "up")
+        self.run(name, "ip", "link", "set", "ar", "address", mac)
+        for addr in addrs6:
+            self.run(name, "ip", "-6", "addr", "add", addr + "/64", "dev",
+                     "ar", "nodad")
+
+    def _start_radvd(self, name, conf_text):
+        """radvd with 'conf_text' on "ar" in namespace 'name'."""
         conf = os.path.join(self.rundir, "radvd-%s.conf" % name)
         with open(conf, "w") as f:
-            f.write(RADVD_CONF)
+            f.write(conf_text)
         os.chmod(conf, 0o644)
         pidfile = os.path.join(self.rundir, "radvd-%s.pid" % name)
         self.run(name, "radvd", "-C", conf, "-p", pidfile, "-m", "logfile",
