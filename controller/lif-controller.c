@@ -55,6 +55,7 @@
 #include "unixctl.h"
 #include "util.h"
 #include "vswitch-idl.h"
+#include "vswitchd-status.h"
 
 VLOG_DEFINE_THIS_MODULE(lif_controller);
 
@@ -168,13 +169,15 @@ bridge_port_stats(const char *bridge, ofp_port_t port,
 
 /* Whether both databases have delivered their complete initial contents.
  * Installing flows before that would atomically install an incomplete
- * table. */
+ * table.  After an ovsdb-server restart, also waits (briefly) until
+ * ovs-vswitchd has written the interface status again. */
 static bool
 databases_ready(const struct controller *ctl)
 {
     return (ovsdb_idl_has_ever_connected(ctl->ovs_loop.idl)
             && ovsdb_idl_has_ever_connected(ctl->lif_loop.idl)
-            && ovsrec_open_vswitch_first(ctl->ovs_loop.idl));
+            && ovsrec_open_vswitch_first(ctl->ovs_loop.idl)
+            && vswitchd_status_ready(ctl->ovs_loop.idl));
 }
 
 /* Recomputes the model and every bridge's desired flows from scratch.  The
@@ -464,6 +467,7 @@ main(int argc, char *argv[])
         wait_bridges(&ctl);
         carrier_wait(ctl.carrier_seqno);
         subif_isolation_wait();
+        vswitchd_status_wait();
         if (keeper) {
             lif_db_keeper_wait(keeper);
         }

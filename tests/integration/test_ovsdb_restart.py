@@ -63,6 +63,12 @@ def n_flows(topo):
     return sum(1 for line in out.splitlines() if "cookie=" in line)
 
 
+def log_count(topo, text):
+    path = os.path.join(topo.rundir, "lif-controller.log")
+    with open(path, errors="replace") as f:
+        return sum(1 for line in f if text in line)
+
+
 def static_pipeline(topo):
     """Table 0's flows and the groups, without statistics: what
     lif-controller installs for this configuration (other tables also hold
@@ -124,6 +130,9 @@ def check_recovery(topo, disrupt, what):
     flows_before = n_flows(topo)
     assert flows_before > 0
     pipeline_before = static_pipeline(topo)
+    # Sub-interfaces given back to the host stack, and LIF MACs set.
+    restored_before = log_count(topo, "no longer a sub-interface")
+    mac_before = log_count(topo, "setting mac=")
     topo.host("lif-ctl", "--timeout=10", "--wait", "sync")
     r = topo.ping(AR_ADDR4, count=3, interval=0.2)
     assert r.received > 0, "no traffic through the LIF before: %s" % r.out
@@ -176,6 +185,11 @@ def check_recovery(topo, disrupt, what):
              res.max_gap() * PING_INTERVAL, flows_before, flows_outage,
              flows_after,
              keeper))
+    # Never a model without ovs-vswitchd's interface status (ephemeral
+    # columns, empty in a restarted ovsdb-server): no sub-interface given
+    # back to the host stack, the LIF's MAC not set again.
+    assert log_count(topo, "no longer a sub-interface") == restored_before
+    assert log_count(topo, "setting mac=") == mac_before
     assert pipeline_outage == pipeline_before
     assert static_pipeline(topo) == pipeline_before
     assert flows_after > 0
