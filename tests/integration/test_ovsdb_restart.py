@@ -46,7 +46,20 @@ PING_INTERVAL = 0.05
 def rtopo(request):
     if not os.access(OVS_CTL, os.X_OK):
         pytest.fail("%s is missing (package openvswitch-switch)" % OVS_CTL)
-    yield from topology(request, tag="lifrst-%d" % os.getpid())
+    for t in topology(request, tag="lifrst-%d" % os.getpid()):
+        # ovs-ctl keeps the system-id in OVS_SYSCONFDIR/openvswitch/
+        # system-id.conf and sets it on every start (--system-id=random
+        # makes one only the first time).  netns.py did not start OVS with
+        # ovs-ctl: do what its first start would have done, so that the
+        # restarts keep the system-id (and the LIF MAC derived from it).
+        sid = "4c1f5e2a-9d3b-4e6f-8a7c-1b2d3e4f5a6b"
+        conf = os.path.join(t.rundir, "openvswitch")
+        os.makedirs(conf, exist_ok=True)
+        with open(os.path.join(conf, "system-id.conf"), "w") as f:
+            f.write(sid + "\n")
+        t.vsctl("set", "Open_vSwitch", ".", "external_ids:system-id=" + sid)
+        t.host("lif-ctl", "--timeout=10", "--wait", "sync")
+        yield t
 
 
 def served_dbs(topo):
