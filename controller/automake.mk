@@ -22,7 +22,9 @@ controller_lif_controller_SOURCES = \
 	controller/status.c \
 	controller/status.h \
 	controller/subif-isolation.c \
-	controller/subif-isolation.h
+	controller/subif-isolation.h \
+	controller/vswitchd-status.c \
+	controller/vswitchd-status.h
 controller_lif_controller_LDADD = lib/liblif.la \
 	$(OVS_LIBDIR)/libopenvswitch.la
 

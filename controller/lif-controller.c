@@ -62,6 +62,7 @@
 #include "unixctl.h"
 #include "util.h"
 #include "vswitch-idl.h"
+#include "vswitchd-status.h"
 
 VLOG_DEFINE_THIS_MODULE(lif_controller);
 
@@ -181,13 +182,15 @@ bridge_port_stats(const char *bridge, ofp_port_t port,
 
 /* Whether both databases have delivered their complete initial contents.
  * Installing flows before that would atomically install an incomplete
- * table. */
+ * table.  After an ovsdb-server restart, also waits (briefly) until
+ * ovs-vswitchd has written the interface status again. */
 static bool
 databases_ready(const struct controller *ctl)
 {
     return (ovsdb_idl_has_ever_connected(ctl->ovs_loop.idl)
             && ovsdb_idl_has_ever_connected(ctl->lif_loop.idl)
-            && ovsrec_open_vswitch_first(ctl->ovs_loop.idl));
+            && ovsrec_open_vswitch_first(ctl->ovs_loop.idl)
+            && vswitchd_status_ready(ctl->ovs_loop.idl));
 }
 
 /* Tells the host and the access routers what changed in 'lif''s paths
@@ -638,6 +641,7 @@ main(int argc, char *argv[])
         carrier_wait(ctl.carrier_seqno);
         failover_wait(failover_seqno);
         subif_isolation_wait();
+        vswitchd_status_wait();
         if (keeper) {
             lif_db_keeper_wait(keeper);
         }

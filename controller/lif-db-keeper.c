@@ -122,10 +122,10 @@ static void
 keeper_start(struct lif_db_keeper *k)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+    /* read_pidfile() logs a warning for a missing file: while ovsdb-server
+     * is down (or not local), say nothing. */
     char *pidfile = xasprintf("%s/ovsdb-server.pid", ovs_rundir());
-    /* read_pidfile() warns about a missing file, which is normal here
-     * while ovsdb-server restarts. */
-    pid_t pid = access(pidfile, R_OK) ? 0 : read_pidfile(pidfile);
+    pid_t pid = access(pidfile, F_OK) ? 0 : read_pidfile(pidfile);
     free(pidfile);
     if (pid <= 0) {
         /* Not running (or not local): nothing to do until it is. */

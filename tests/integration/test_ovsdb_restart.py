@@ -46,7 +46,20 @@ PING_INTERVAL = 0.05
 def rtopo(request):
     if not os.access(OVS_CTL, os.X_OK):
         pytest.fail("%s is missing (package openvswitch-switch)" % OVS_CTL)
-    yield from topology(request, tag="lifrst-%d" % os.getpid())
+    for t in topology(request, tag="lifrst-%d" % os.getpid()):
+        # ovs-ctl keeps the system-id in OVS_SYSCONFDIR/openvswitch/
+        # system-id.conf and sets it on every start (--system-id=random
+        # makes one only the first time).  netns.py did not start OVS with
+        # ovs-ctl: do what its first start would have done, so that the
+        # restarts keep the system-id (and the LIF MAC derived from it).
+        sid = "4c1f5e2a-9d3b-4e6f-8a7c-1b2d3e4f5a6b"
+        conf = os.path.join(t.rundir, "openvswitch")
+        os.makedirs(conf, exist_ok=True)
+        with open(os.path.join(conf, "system-id.conf"), "w") as f:
+            f.write(sid + "\n")
+        t.vsctl("set", "Open_vSwitch", ".", "external_ids:system-id=" + sid)
+        t.host("lif-ctl", "--timeout=10", "--wait", "sync")
+        yield t
 
 
 def served_dbs(topo):
@@ -61,6 +74,12 @@ def lif_served(topo):
 def n_flows(topo):
     out = topo.ofctl("dump-flows", BRIDGE, check=False).stdout
     return sum(1 for line in out.splitlines() if "cookie=" in line)
+
+
+def log_count(topo, text):
+    path = os.path.join(topo.rundir, "lif-controller.log")
+    with open(path, errors="replace") as f:
+        return sum(1 for line in f if text in line)
 
 
 def static_pipeline(topo):
@@ -124,6 +143,9 @@ def check_recovery(topo, disrupt, what):
     flows_before = n_flows(topo)
     assert flows_before > 0
     pipeline_before = static_pipeline(topo)
+    # Sub-interfaces given back to the host stack, and LIF MACs set.
+    restored_before = log_count(topo, "no longer a sub-interface")
+    mac_before = log_count(topo, "setting mac=")
     topo.host("lif-ctl", "--timeout=10", "--wait", "sync")
     r = topo.ping(AR_ADDR4, count=3, interval=0.2)
     assert r.received > 0, "no traffic through the LIF before: %s" % r.out
@@ -176,6 +198,11 @@ def check_recovery(topo, disrupt, what):
              res.max_gap() * PING_INTERVAL, flows_before, flows_outage,
              flows_after,
              keeper))
+    # Never a model without ovs-vswitchd's interface status (ephemeral
+    # columns, empty in a restarted ovsdb-server): no sub-interface given
+    # back to the host stack, the LIF's MAC not set again.
+    assert log_count(topo, "no longer a sub-interface") == restored_before
+    assert log_count(topo, "setting mac=") == mac_before
     assert pipeline_outage == pipeline_before
     assert static_pipeline(topo) == pipeline_before
     assert flows_after > 0
