@@ -615,6 +615,19 @@ export_lif(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
     shash_destroy(&old);
 }
 
+/* Tells 'lif_idl' that changes to the columns flow_export_run() writes
+ * (counters and errors) need not wake lif-controller up: otherwise every
+ * export would trigger a recompute. */
+void
+flow_export_init_idl(struct ovsdb_idl *lif_idl)
+{
+    ovsdb_idl_omit_alert(lif_idl, &lifrec_flow_col_packets);
+    ovsdb_idl_omit_alert(lif_idl, &lifrec_flow_col_bytes);
+    ovsdb_idl_omit_alert(lif_idl, &lifrec_flow_col_age);
+    ovsdb_idl_omit_alert(lif_idl, &lifrec_flow_col_errors);
+    ovsdb_idl_omit_alert(lif_idl, &lifrec_flow_policy_col_errors);
+}
+
 /* Keeps one exporter per connected LIF bridge of 'model', runs them, and
  * with 'txn' (which may be NULL) writes what they dumped and the errors of
  * the FLOW table configuration into 'lif_idl'. */

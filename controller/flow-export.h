@@ -31,6 +31,7 @@ struct ovsdb_idl_txn;
  * reflective flows first), and writes the "errors" column of Flow_Policy
  * rows and of pinned Flow rows from the model, logging new errors. */
 
+void flow_export_init_idl(struct ovsdb_idl *lif_idl);
 void flow_export_run(struct ovsdb_idl_txn *, struct ovsdb_idl *lif_idl,
                      const struct lif_model *);
 void flow_export_wait(void);

@@ -557,6 +557,7 @@ main(int argc, char *argv[])
     register_ovs_idl(ctl.ovs_loop.idl);
     ctl.lif_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(
         ovsdb_idl_create(db_remote, &lifrec_idl_class, true, true));
+    flow_export_init_idl(ctl.lif_loop.idl);
     ctl.ovs_seqno = ctl.lif_seqno = UINT_MAX;
     ctl.carrier_seqno = UINT64_MAX;
     lif_model_init(&ctl.model);

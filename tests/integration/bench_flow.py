@@ -240,6 +240,13 @@ def main():
               "(including lif-ctl --wait), %d bundles sent"
               % (args.policies, rec_s, bundles2 - bundles1))
 
+        c0 = cpu_seconds(ctl)
+        time.sleep(10)
+        c1 = cpu_seconds(ctl)
+        print("lif-controller with %d policies and the export running: "
+              "%.1f %% CPU over 10 s, RSS %.1f MiB"
+              % (args.policies, (c1 - c0) * 10, rss_mib(ctl)))
+
         # 4. Move latency.
         res = move_latency(t, addr, args.runs * 2)
         print("move latency over %d moves at 1000 pps: host packets through "
