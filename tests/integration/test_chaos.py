@@ -43,14 +43,11 @@ PPS = 200
 RESTORE_S = 5           # bound for traffic to come back after an event
 RESTORE_VSWITCHD_S = 20  # ... after ovs-vswitchd restarts (its OpenFlow
                          # reconnect backs off)
-# ... for the stream of an access whose sub-interface was just attached
-# again: while it was detached, the host's own stack answered the access
-# router's ARP with the sub-interface's MAC, and the router keeps sending
-# to that MAC (which the LIF does not accept) until its entry expires:
-# REACHABLE up to 45 s, then STALE, 5 s DELAY and 3 failed probes.
-# lif-controller does not announce the LIF's addresses on attach
-# (gratuitous ARP, unsolicited NA); until it does, this is the bound.
-RESTORE_REATTACH_S = 70
+# A re-attached access gets no longer bound: while it was detached, the
+# host's own stack answered the access router's ARP with the
+# sub-interface's MAC, and lif-controller's announcement of the host's
+# addresses on attach (gratuitous ARP, unsolicited NA) corrects the
+# router's neighbor cache at once (before it did, this took up to 70 s).
 
 
 class Crossing:
@@ -175,26 +172,21 @@ class Chaos:
             t.host("ovs-vswitchd", "unix:%s/db.sock" % t.rundir,
                    "--pidfile", "--detach", "--no-chdir", "--log-file")
 
-    def restored(self, t_ns, bound, slow=()):
+    def restored(self, t_ns, bound):
         """Waits (bounded) until the host's stream reached an access and
         every live access's stream reached the host, for packets sent after
-        t_ns; the streams in 'slow' get RESTORE_REATTACH_S instead of
-        'bound'.  Returns the time it took, in seconds."""
+        t_ns.  Returns the time it took, in seconds."""
         start = time.monotonic()
         wanted = [0] + [i for i, a in enumerate(ACCESS, 1)
                         if a in self.live()]
-        for ids, limit in (([i for i in wanted if i not in slow], bound),
-                           ([i for i in wanted if i in slow],
-                            RESTORE_REATTACH_S)):
-            try:
-                wait_until(lambda: all(self.arrived_after(i, t_ns)
-                                       for i in ids),
-                           max(0.1, limit - (time.monotonic() - start)),
-                           interval=0.1,
-                           what="traffic restored (streams %s)" % ids)
-            except TimeoutError:
-                self.diagnose(wanted, t_ns)
-                raise
+        try:
+            wait_until(lambda: all(self.arrived_after(i, t_ns)
+                                   for i in wanted),
+                       bound, interval=0.1,
+                       what="traffic restored (streams %s)" % wanted)
+        except TimeoutError:
+            self.diagnose(wanted, t_ns)
+            raise
         return time.monotonic() - start
 
     def diagnose(self, wanted, t_ns):
@@ -307,9 +299,7 @@ def test_chaos(topo):
             t_ev = time.monotonic_ns()
             bound = (RESTORE_VSWITCHD_S if what == "restart-vswitchd"
                      else RESTORE_S)
-            slow = ([1 + list(ACCESS).index(a)] if what == "attach"
-                    else [])
-            took = chaos.restored(t_ev, bound, slow)
+            took = chaos.restored(t_ev, bound)
             chaos.events.append((what, a, took))
             print("  event %d: %s %s: traffic restored after %.2f s"
                   % (n, what, a or "", took))
