@@ -38,3 +38,8 @@ sandbox: all
 		--builddir=$(abs_builddir) --srcdir=$(abs_srcdir) \
 		--ovs-build=$(OVS_BUILDDIR) $(SANDBOXFLAGS)
 .PHONY: sandbox
+
+# Receive buffers for the userspace datapath (lif-controller(8), "Receive
+# Buffers"), in the systemd sysctl.d folder.
+sysctldir = $(prefix)/lib/sysctl.d
+dist_sysctl_DATA = utilities/60-ovs-lif.conf
