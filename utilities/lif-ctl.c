@@ -39,6 +39,7 @@
 #include "lif-ctl-config.h"
 #include "jsonrpc.h"
 #include "lif-ctl-flow.h"
+#include "lif-ctl-state.h"
 #include "lif-idl.h"
 #include "lif-util.h"
 #include "openvswitch/dynamic-string.h"
@@ -483,6 +484,12 @@ lif_ctl_context_init(struct lif_ctl_context *lif_ctx,
 static void
 pre_cmd_show(struct ctl_context *ctx)
 {
+    if (table_style.format == TF_JSON) {
+        /* "--format=json show" is "state-dump". */
+        lif_ctl_pre_state_dump(ctx);
+        return;
+    }
+
     static const struct ovsdb_idl_column *columns[] = {
         &lifrec_logical_interface_col_name,
         &lifrec_logical_interface_col_bridge,
@@ -764,6 +771,10 @@ show_lif(struct ctl_context *ctx, const struct lifrec_logical_interface *lif)
 static void
 cmd_show(struct ctl_context *ctx)
 {
+    if (table_style.format == TF_JSON) {
+        lif_ctl_cmd_state_dump(ctx);
+        return;
+    }
     if (ctx->argc > 1) {
         const struct ovsdb_idl_row *row;
         char *error = ctl_get_row(ctx, &lifrec_table_logical_interface,
