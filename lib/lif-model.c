@@ -255,11 +255,47 @@ iface_is_bridge_local(const struct ovsrec_bridge *br,
     return !strcmp(iface->name, br->name);
 }
 
+/* Whether an Interface with 'external_ids' is marked as a LIF
+ * (lif-role=logical). */
+bool
+lif_interface_is_logical(const struct smap *external_ids)
+{
+    const char *role = smap_get(external_ids, "lif-role");
+    return role && !strcmp(role, "logical");
+}
+
+/* Parses 's', a lif-priority value, into '*priority'.  Returns false, with
+ * '*priority' unchanged, if it is not an integer between 0 and 65535. */
+bool
+lif_priority_from_string(const char *s, int *priority)
+{
+    int value;
+    if (str_to_int(s, 10, &value) && value >= 0 && value <= 65535) {
+        *priority = value;
+        return true;
+    }
+    return false;
+}
+
+/* Parses 's', a sub-interface's lif-lladdr value, into '*mode'.  Returns
+ * false, with '*mode' unchanged, if it is neither "logical" nor "own". */
+bool
+lif_lladdr_mode_from_string(const char *s, enum lif_lladdr_mode *mode)
+{
+    if (!strcmp(s, "own")) {
+        *mode = LIF_LLADDR_OWN;
+    } else if (!strcmp(s, "logical")) {
+        *mode = LIF_LLADDR_LOGICAL;
+    } else {
+        return false;
+    }
+    return true;
+}
+
 static bool
 iface_is_logical(const struct ovsrec_interface *iface)
 {
-    const char *role = smap_get(&iface->external_ids, "lif-role");
-    return role && !strcmp(role, "logical");
+    return lif_interface_is_logical(&iface->external_ids);
 }
 
 static ofp_port_t
@@ -279,16 +315,11 @@ parse_subif_keys(const struct ovsrec_interface *iface,
     const struct smap *ids = &iface->external_ids;
 
     const char *prio = smap_get(ids, "lif-priority");
-    if (prio) {
-        int value;
-        if (str_to_int(prio, 10, &value) && value >= 0 && value <= 65535) {
-            subif->priority = value;
-        } else {
-            svec_add_nocopy(&subif->errors, xasprintf(
-                                "lif-priority: \"%s\" is not an integer "
-                                "between 0 and 65535; using %d", prio,
-                                LIF_DEFAULT_PRIORITY));
-        }
+    if (prio && !lif_priority_from_string(prio, &subif->priority)) {
+        svec_add_nocopy(&subif->errors, xasprintf(
+                            "lif-priority: \"%s\" is not an integer "
+                            "between 0 and 65535; using %d", prio,
+                            LIF_DEFAULT_PRIORITY));
     }
 
     const char *tech = smap_get(ids, "lif-technology");
@@ -298,14 +329,11 @@ parse_subif_keys(const struct ovsrec_interface *iface,
     }
 
     const char *lladdr = smap_get(ids, "lif-lladdr");
-    if (lladdr) {
-        if (!strcmp(lladdr, "own")) {
-            subif->lladdr_mode = LIF_LLADDR_OWN;
-        } else if (strcmp(lladdr, "logical")) {
-            svec_add_nocopy(&subif->errors, xasprintf(
-                                "lif-lladdr: \"%s\" is neither \"logical\" "
-                                "nor \"own\"; using \"logical\"", lladdr));
-        }
+    if (lladdr && !lif_lladdr_mode_from_string(lladdr,
+                                               &subif->lladdr_mode)) {
+        svec_add_nocopy(&subif->errors, xasprintf(
+                            "lif-lladdr: \"%s\" is neither \"logical\" "
+                            "nor \"own\"; using \"logical\"", lladdr));
     }
 
     const char *role = smap_get(ids, "lif-role");

@@ -29,6 +29,7 @@
 struct lif_flow_config;
 struct ovsdb_idl;
 struct smap;
+struct smap;
 
 /* The in-memory model of every LIF on the host, computed from scratch from
  * the Open_vSwitch database (and the carrier states lif-controller's own
@@ -166,6 +167,10 @@ const struct lif_router *lif_subif_default_router(const struct lif_subif *);
 void lif_datapath_id_derive(const char *bridge, char dpid[17]);
 void lif_vll_id_derive(const char *system_id, const char *lif_name,
                        struct eth_addr *);
+
+bool lif_interface_is_logical(const struct smap *external_ids);
+bool lif_priority_from_string(const char *, int *priority);
+bool lif_lladdr_mode_from_string(const char *, enum lif_lladdr_mode *);
 
 const char *lif_carrier_to_string(enum lif_carrier);
 const char *lif_subif_state_to_string(enum lif_subif_state);

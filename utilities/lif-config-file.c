@@ -469,9 +469,7 @@ parse_subif(struct parser *p, const json_t *obj, const struct pos_node *node,
     struct lif_cfg_pos pos;
     if (get_string(p, obj, node, what, "lladdr", false, false, "logical",
                    &lladdr, &pos)) {
-        if (!strcmp(lladdr, "own")) {
-            subif->lladdr = LIF_LLADDR_OWN;
-        } else if (strcmp(lladdr, "logical")) {
+        if (!lif_lladdr_mode_from_string(lladdr, &subif->lladdr)) {
             parser_error(p, pos, "\"lladdr\" of a sub-interface must be "
                          "\"logical\" or \"own\", not \"%s\"", lladdr);
         }

@@ -137,8 +137,7 @@ add_policy_columns(struct ovsdb_idl *idl)
 static bool
 iface_is_logical(const struct ovsrec_interface *iface)
 {
-    const char *role = smap_get(&iface->external_ids, "lif-role");
-    return role && !strcmp(role, "logical");
+    return lif_interface_is_logical(&iface->external_ids);
 }
 
 /* The bridge's LIF, as lif-controller chooses it (the interface with
@@ -169,13 +168,13 @@ port_is_local(const struct ovsrec_bridge *br, const struct ovsrec_port *port)
     return !strcmp(port->name, br->name);
 }
 
-/* Parses external_ids:lif-priority value 's'; returns -1 if invalid. */
+/* Returns the lif-priority that 's' means to lif-controller: its value,
+ * or -1 if lif-controller ignores it. */
 static int
 parse_priority(const char *s)
 {
     int value;
-    return (str_to_int(s, 10, &value) && value >= 0 && value <= 65535
-            ? value : -1);
+    return lif_priority_from_string(s, &value) ? value : -1;
 }
 
 static void OVS_PRINTF_FORMAT(1, 2)
@@ -225,9 +224,7 @@ export_subif(struct lif_cfg_lif *lif, const struct ovsrec_interface *iface)
 
     const char *lladdr = smap_get(ids, "lif-lladdr");
     if (lladdr) {
-        if (!strcmp(lladdr, "own")) {
-            subif->lladdr = LIF_LLADDR_OWN;
-        } else if (strcmp(lladdr, "logical")) {
+        if (!lif_lladdr_mode_from_string(lladdr, &subif->lladdr)) {
             warn("interface %s: invalid external_ids:lif-lladdr \"%s\" "
                  "left out (lif-controller uses \"logical\")", iface->name,
                  lladdr);
