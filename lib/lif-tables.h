@@ -106,12 +106,24 @@ enum lif_table {
     /* The FLOW table's own tables, within LIF_T_FLOW_FIRST...LAST
      * (lif-pipeline-flow.c; lif-controller(8) documents them). */
     LIF_T_FLOW_PIN = 50,            /* Pinned flows; the chain's entry. */
-    LIF_T_FLOW_REFLECT = 51,        /* Learned: host flow -> reg1. */
+    LIF_T_FLOW_REFLECT = 51,        /* Host's IP after conntrack: ct_mark
+                                     * -> reg1. */
     LIF_T_FLOW_REFLECT_OUT = 52,    /* reg1 usable -> its group. */
     LIF_T_FLOW_POLICY = 53,         /* Flow routing policies. */
     LIF_T_FLOW_ICMP = 57,           /* Host's ICMP echo, after conntrack. */
     LIF_T_FLOW_EVIDENCE = 58,       /* From an access, after conntrack. */
 };
+
+/* The reflective flows of the FLOW table are the conntrack entries of the
+ * LIF's zone (lif_flow_config's 'ct_zone').  Their ct_mark says:
+ *
+ *   bits 0-15 (LIF_CT_MARK_PORT):  the OpenFlow port of the sub-interface
+ *       the flow's packets last arrived on with evidence, 0 if none yet.
+ *   bit 16 (LIF_CT_MARK_HOST_ORIG):  the host opened the flow, so its
+ *       packets are the entry's original direction; otherwise they are the
+ *       reply direction. */
+#define LIF_CT_MARK_PORT 0xffff
+#define LIF_CT_MARK_HOST_ORIG 0x10000
 
 /* The stages of the FLOW table chain, as kept in LIF_REG_STAGE while a
  * packet goes through a sub-interface group, in order of precedence. */
