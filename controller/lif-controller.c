@@ -23,6 +23,7 @@
 #include "bridge-settings.h"
 #include "carrier.h"
 #include "command-line.h"
+#include "ct-zone-policy.h"
 #include "daemon.h"
 #include "dirs.h"
 #include "failover.h"
@@ -143,6 +144,7 @@ register_ovs_idl(struct ovsdb_idl *idl)
 
     bridge_settings_register_columns(idl);
     subif_isolation_register_columns(idl);
+    ct_zone_policy_register_columns(idl);
 }
 
 static struct lif_bridge *
@@ -626,6 +628,7 @@ main(int argc, char *argv[])
             take_failover_changes(&ctl);
             put_flows(&ctl);
             bridge_settings_run(ovs_txn, ctl.ovs_loop.idl, &ctl.model);
+            ct_zone_policy_run(ovs_txn, ctl.ovs_loop.idl, &ctl.model);
             struct status_source src = {
                 .connected = bridge_is_connected,
                 .port_stats = bridge_port_stats,
@@ -647,6 +650,7 @@ main(int argc, char *argv[])
             lif_db_keeper_wait(keeper);
         }
         flow_export_wait();
+        ct_zone_policy_wait();
         unixctl_server_wait(unixctl);
         memory_wait();
         ovsdb_idl_loop_commit_and_wait(&ctl.ovs_loop);
@@ -670,6 +674,7 @@ main(int argc, char *argv[])
     }
 
     carrier_destroy();
+    ct_zone_policy_destroy();
     flow_export_destroy_all();
     subif_isolation_destroy();
     lif_db_keeper_destroy(keeper);
