@@ -235,23 +235,23 @@ ensure_zone(struct ovsdb_idl_txn *txn, const char *type,
         *changed = true;
     }
 
+    /* A policy row of ours never changes: "ovs-vsctl add-zone-tp" gives a
+     * user's zone an existing row with the same timeouts, ours too. */
     const struct ovsrec_ct_timeout_policy *tp = cz->timeout_policy;
-    if (!tp || !is_ours(&tp->external_ids)) {
-        tp = ovsrec_ct_timeout_policy_insert(txn);
-        ovsrec_ct_timeout_policy_set_external_ids(tp, &ids);
-        ovsrec_ct_zone_set_timeout_policy(cz, tp);
-        *changed = true;
-    }
-    if (!timeouts_match(tp, zw->timeout)) {
+    if (!tp || !is_ours(&tp->external_ids)
+        || !timeouts_match(tp, zw->timeout)) {
         int64_t values[ARRAY_SIZE(idle_keys)];
         for (size_t i = 0; i < ARRAY_SIZE(idle_keys); i++) {
             values[i] = zw->timeout;
         }
         VLOG_INFO("datapath %s: conntrack zone %"PRIu16": idle timeouts "
                   "%"PRId64" s", type, zw->zone, zw->timeout);
+        tp = ovsrec_ct_timeout_policy_insert(txn);
+        ovsrec_ct_timeout_policy_set_external_ids(tp, &ids);
         ovsrec_ct_timeout_policy_set_timeouts(
             tp, CONST_CAST(const char **, idle_keys), values,
             ARRAY_SIZE(idle_keys));
+        ovsrec_ct_zone_set_timeout_policy(cz, tp);
         *changed = true;
     }
     return cz;
