@@ -29,10 +29,13 @@ struct ovsdb_idl_txn;
  * LIF's zone, whose CT_Zone names a CT_Timeout_Policy that sets every
  * timeout the userspace conntrack honours for an idle flow (UDP, ICMP, TCP
  * established) to the idle timeout.  The CT_Zone and CT_Timeout_Policy rows
- * lif-controller writes carry external_ids:lif-owner=lif-controller; zones
- * of LIF_FLOW_CT_ZONE_BASE...+LIF_FLOW_CT_ZONE_N-1 with such a CT_Zone that
- * no LIF uses any more are removed, and nothing else in the Datapath table
- * is touched. */
+ * lif-controller writes carry external_ids:lif-owner=lif-controller (a
+ * new idle timeout gets a new CT_Timeout_Policy row: "ovs-vsctl
+ * add-zone-tp" may have given ours to a user's zone); zones of
+ * LIF_FLOW_CT_ZONE_BASE...+LIF_FLOW_CT_ZONE_N-1 with such a CT_Zone that no
+ * LIF uses any more are removed, and nothing else in the Datapath table is
+ * touched.  Only what differs is written; a write that did not make it
+ * into the database is logged and retried. */
 void ct_zone_policy_register_columns(struct ovsdb_idl *ovs_idl);
 void ct_zone_policy_run(struct ovsdb_idl_txn *, struct ovsdb_idl *ovs_idl,
                         const struct lif_model *);
