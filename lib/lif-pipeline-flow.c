@@ -209,8 +209,8 @@ build_pins(const struct lif_logical *lif, struct lif_flow_table *out,
     free(miss);
 }
 
-/* LIF_T_FLOW_REFLECT_OUT: a reflective flow's sub-interface that is in the groups
- * takes the packet; anything else goes on to the policies. */
+/* LIF_T_FLOW_REFLECT_OUT: a reflective flow's sub-interface that is in the
+ * groups takes the packet; anything else goes on to the policies. */
 static void
 build_reflective_out(const struct lif_logical *lif,
                      struct lif_flow_table *out, struct svec *errors)
