@@ -61,7 +61,8 @@ def records(text):
 
 def test_demo_shows_a_flow_move():
     rc, out = run_demo()
-    assert rc == 0, "the demo failed"
+    assert rc == 0, "the demo failed: %s" % "; ".join(
+        line for line in out.splitlines() if "lif-sandbox: " in line)
     assert "-- 5. Flow mobility" in out
     steps = re.split(r"\n   5[a-d]\. ", out.split("-- 5. Flow mobility")[1])
     assert len(steps) == 5, "the flow chapter has 4 steps"
