@@ -610,7 +610,7 @@ export_reflective(struct ovsdb_idl_txn *txn, const struct lif_logical *lif,
     }
 
     /* Only the exported flows' first sightings are kept. */
-    shash_destroy_free_data(&ct->seen);
+    shash_clear_free_data(&ct->seen);
     shash_swap(&ct->seen, &seen);
     shash_destroy(&seen);
     ds_destroy(&match);
