@@ -112,7 +112,8 @@ struct fe_ct {
     size_t n_lines, n_malformed;        /* In the dump being parsed. */
     struct lif_ct_top pending;  /* Being parsed. */
     struct lif_ct_top current;  /* The last complete dump. */
-    size_t n_entries;           /* Entries in the last complete dump. */
+    size_t n_entries;           /* Well-formed entries in the last complete
+                                 * dump. */
     size_t n_current_malformed; /* Malformed lines in it. */
     struct shash seen;          /* Exported flows' "struct fe_seen"s, by
                                  * match. */
@@ -318,7 +319,7 @@ ct_parse_some(struct flow_exporter *fe)
         ct->pos = NULL;
         lif_ct_top_sort(&ct->pending);
         lif_ct_top_swap(&ct->pending, &ct->current);
-        ct->n_entries = ct->n_lines;
+        ct->n_entries = ct->n_lines - ct->n_malformed;
         ct->n_current_malformed = ct->n_malformed;
         fe->fresh = true;
         ct_schedule_next(ct);

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "daemon.h"
 #include "dirs.h"
@@ -101,7 +102,10 @@ start_connect(struct vswitchd_appctl *ctl)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
     char *pidfile = xasprintf("%s/ovs-vswitchd.pid", ovs_rundir());
-    pid_t pid = read_pidfile(pidfile);
+    struct stat st;
+    /* read_pidfile() logs a warning for a missing pidfile: while
+     * ovs-vswitchd restarts, that is no news. */
+    pid_t pid = stat(pidfile, &st) ? -errno : read_pidfile(pidfile);
     free(pidfile);
     if (pid <= 0) {
         VLOG_INFO_RL(&rl, "%s: ovs-vswitchd is not running (%s)", ctl->name,
