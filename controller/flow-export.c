@@ -115,6 +115,7 @@ struct fe_ct {
     size_t n_entries;           /* Well-formed entries in the last complete
                                  * dump. */
     size_t n_current_malformed; /* Malformed lines in it. */
+    bool dumped;                /* 'current' holds a complete dump. */
     struct shash seen;          /* Exported flows' "struct fe_seen"s, by
                                  * match. */
 };
@@ -131,7 +132,9 @@ struct flow_exporter {
     size_t n_pending;           /* Dumps still in progress. */
     struct fe_dump pending;     /* Being received. */
     struct fe_dump current;     /* The last complete dump. */
-    bool fresh;                 /* 'current' not yet written. */
+    bool fresh;                 /* 'current' or 'ct.current' not yet
+                                 * written. */
+    bool dumped;                /* 'current' holds a complete dump. */
     long long int last_write;   /* time_msec() of the last export. */
     size_t n_exported;          /* Rows written, for status. */
     struct fe_ct ct;            /* The reflective flows. */
@@ -257,7 +260,7 @@ handle_flow_stats_reply(struct flow_exporter *fe, const struct ofpbuf *msg)
                     fe->current = fe->pending;
                     fe->pending = tmp;
                     fe->pending.n = 0;
-                    fe->fresh = true;
+                    fe->fresh = fe->dumped = true;
                     fe->dump_msec = time_msec() - fe->request_time;
                     fe->next_request = MAX(
                         fe->next_request,
@@ -321,7 +324,7 @@ ct_parse_some(struct flow_exporter *fe)
         lif_ct_top_swap(&ct->pending, &ct->current);
         ct->n_entries = ct->n_lines - ct->n_malformed;
         ct->n_current_malformed = ct->n_malformed;
-        fe->fresh = true;
+        fe->fresh = ct->dumped = true;
         ct_schedule_next(ct);
     }
 }
@@ -580,10 +583,23 @@ export_reflective(struct ovsdb_idl_txn *txn, const struct lif_logical *lif,
                   struct sset *used, size_t limit)
 {
     struct fe_ct *ct = &fe->ct;
+    if (!ct->dumped) {
+        /* Nothing known yet (ovs-vswitchd unreachable, or lif-controller
+         * just started): keep the reflective rows there are. */
+        struct shash_node *node;
+        SHASH_FOR_EACH_SAFE (node, old) {
+            const struct lifrec_flow *row = node->data;
+            if (!strcmp(row->origin, "reflective")) {
+                sset_add(used, row->match);
+                shash_delete(old, node);
+            }
+        }
+        return;
+    }
+
     struct shash seen = SHASH_INITIALIZER(&seen);
     struct ds match = DS_EMPTY_INITIALIZER;
     long long int now = time_msec();
-
     for (size_t i = 0; i < MIN(ct->current.n, limit); i++) {
         const struct lif_ct_entry *e = &ct->current.heap[i];
         const char *subif = subif_name_by_port(lif, lif_ct_entry_port(e));
@@ -747,7 +763,7 @@ flow_export_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
 
     HMAP_FOR_EACH (lif, hmap_node, &model->lifs) {
         struct flow_exporter *fe = shash_find_data(&exporters, lif->bridge);
-        if (fe && fe->fresh) {
+        if (fe && fe->fresh && fe->dumped) {
             fe->fresh = false;
             export_lif(txn, lif_idl, lif, fe, limit);
         }
@@ -774,7 +790,7 @@ flow_export_wait(void)
                    && vswitchd_appctl_is_connected(fe->ct.appctl)) {
             poll_timer_wait_until(fe->ct.next_request);
         }
-        if (fe->fresh) {
+        if (fe->fresh && fe->dumped) {
             poll_immediate_wake();
         }
     }
