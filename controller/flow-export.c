@@ -24,12 +24,15 @@
 #include "classifier.h"
 #include "dirs.h"
 #include "flow.h"
+#include "jsonrpc.h"
 #include "lif-cookie.h"
+#include "lif-ct-dump.h"
 #include "lif-flow-config.h"
 #include "lif-idl.h"
 #include "lif-model.h"
 #include "lif-tables.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/match.h"
 #include "openvswitch/meta-flow.h"
 #include "openvswitch/ofp-actions.h"
@@ -52,20 +55,26 @@
 #include "svec.h"
 #include "timeval.h"
 #include "util.h"
+#include "vswitchd-appctl.h"
 
 VLOG_DEFINE_THIS_MODULE(flow_export);
 
-/* How often the statistics are asked for, in milliseconds, at most: a
- * dump that took T ms is followed by the next one no earlier than
- * FLOW_EXPORT_DUTY * T ms after it started, so that a huge FLOW table
- * costs the switch and the controller at most about 1 / FLOW_EXPORT_DUTY
- * of their time (2 %). */
+/* How often the statistics and the conntrack entries are asked for, in
+ * milliseconds, at most: a dump that took T ms is followed by the next one
+ * no earlier than FLOW_EXPORT_DUTY * T ms after it started, so that a huge
+ * FLOW table costs the switch and the controller at most about
+ * 1 / FLOW_EXPORT_DUTY of their time (2 %). */
 #define FLOW_EXPORT_INTERVAL 1000
 #define FLOW_EXPORT_DUTY 50
 
-/* The tables whose flows are exported. */
+/* Lines of a conntrack dump parsed per flow_export_run(), so that a huge
+ * dump never holds up lif-controller's main loop for long. */
+#define CT_LINES_PER_RUN 5000
+
+/* The tables whose flows are exported.  The reflective flows are not
+ * flows: they come from conntrack. */
 static const uint8_t export_tables[] = {
-    LIF_T_FLOW_PIN, LIF_T_FLOW_REFLECT, LIF_T_FLOW_POLICY,
+    LIF_T_FLOW_PIN, LIF_T_FLOW_POLICY,
 };
 #define N_EXPORT_TABLES ARRAY_SIZE(export_tables)
 
@@ -73,21 +82,42 @@ static const uint8_t export_tables[] = {
 struct fe_entry {
     uint8_t table_id;
     uint64_t cookie;
-    struct minimatch match;
-    uint16_t port;              /* Learned sub-interface (table 51). */
     uint64_t packets, bytes;
     uint32_t duration;          /* Seconds. */
 };
 
-/* One complete dump.  Of the learned reflective flows only the busiest
- * 'limit' are kept, in a min-heap by bytes, so that memory stays bounded
- * however many flows the switch has. */
+/* One complete dump of the pins and the policies. */
 struct fe_dump {
-    struct fe_entry *entries;   /* Pins and policies. */
+    struct fe_entry *entries;
     size_t n, allocated;
-    struct fe_entry *top;       /* Heap of the busiest learned flows. */
-    size_t n_top, limit;
-    size_t n_learned;           /* Learned flows seen in all. */
+};
+
+/* When the exporter first saw an exported reflective flow. */
+struct fe_seen {
+    long long int first_seen;   /* time_msec(). */
+};
+
+/* The reflective flows: the conntrack entries of the LIF's zone, from
+ * ovs-vswitchd's "dpctl/dump-conntrack", whose reply is parsed a few
+ * thousand lines at a time into a bounded selection. */
+struct fe_ct {
+    struct vswitchd_appctl *appctl;
+    bool requested;             /* A dump was asked for, no reply yet. */
+    uint16_t zone;              /* Zone of the dump in progress. */
+    long long int next_request; /* time_msec() of the next request. */
+    long long int request_time; /* time_msec() of the last request. */
+    long long int dump_msec;    /* How long the last dump took. */
+    struct jsonrpc_msg *reply;  /* Being parsed. */
+    const char *pos;            /* Next line of 'reply' to parse. */
+    size_t n_lines, n_malformed;        /* In the dump being parsed. */
+    struct lif_ct_top pending;  /* Being parsed. */
+    struct lif_ct_top current;  /* The last complete dump. */
+    size_t n_entries;           /* Well-formed entries in the last complete
+                                 * dump. */
+    size_t n_current_malformed; /* Malformed lines in it. */
+    bool dumped;                /* 'current' holds a complete dump. */
+    struct shash seen;          /* Exported flows' "struct fe_seen"s, by
+                                 * match. */
 };
 
 /* The statistics connection to one LIF bridge. */
@@ -102,97 +132,21 @@ struct flow_exporter {
     size_t n_pending;           /* Dumps still in progress. */
     struct fe_dump pending;     /* Being received. */
     struct fe_dump current;     /* The last complete dump. */
-    bool fresh;                 /* 'current' not yet written. */
+    bool fresh;                 /* 'current' or 'ct.current' not yet
+                                 * written. */
+    bool dumped;                /* 'current' holds a complete dump. */
     long long int last_write;   /* time_msec() of the last export. */
     size_t n_exported;          /* Rows written, for status. */
+    struct fe_ct ct;            /* The reflective flows. */
 };
 
 /* All exporters, by bridge name. */
 static struct shash exporters = SHASH_INITIALIZER(&exporters);
 
-/* Empties 'dump' and makes it keep up to 'limit' learned flows. */
-static void
-fe_dump_clear(struct fe_dump *dump, size_t limit)
-{
-    for (size_t i = 0; i < dump->n; i++) {
-        minimatch_destroy(&dump->entries[i].match);
-    }
-    for (size_t i = 0; i < dump->n_top; i++) {
-        minimatch_destroy(&dump->top[i].match);
-    }
-    dump->n = dump->n_top = dump->n_learned = 0;
-    if (limit != dump->limit) {
-        free(dump->top);
-        dump->top = xmalloc((limit + 1) * sizeof *dump->top);
-        dump->limit = limit;
-    }
-}
-
 static void
 fe_dump_destroy(struct fe_dump *dump)
 {
-    fe_dump_clear(dump, 0);
     free(dump->entries);
-    free(dump->top);
-}
-
-/* Whether 'a' is less busy than 'b'. */
-static bool
-fe_entry_less(const struct fe_entry *a, const struct fe_entry *b)
-{
-    return (a->bytes != b->bytes ? a->bytes < b->bytes
-            : a->packets < b->packets);
-}
-
-static void
-fe_heap_swap(struct fe_entry *top, size_t i, size_t j)
-{
-    struct fe_entry tmp = top[i];
-    top[i] = top[j];
-    top[j] = tmp;
-}
-
-static void
-fe_heap_sift_down(struct fe_entry *top, size_t n, size_t i)
-{
-    for (;;) {
-        size_t min = i;
-        size_t l = 2 * i + 1, r = 2 * i + 2;
-        if (l < n && fe_entry_less(&top[l], &top[min])) {
-            min = l;
-        }
-        if (r < n && fe_entry_less(&top[r], &top[min])) {
-            min = r;
-        }
-        if (min == i) {
-            return;
-        }
-        fe_heap_swap(top, i, min);
-        i = min;
-    }
-}
-
-/* Offers learned flow 'e' (whose match is still in 'fs_match') to the
- * heap of the busiest. */
-static void
-fe_dump_offer_learned(struct fe_dump *d, const struct fe_entry *e,
-                      const struct match *fs_match)
-{
-    d->n_learned++;
-    if (d->n_top < d->limit) {
-        size_t i = d->n_top++;
-        d->top[i] = *e;
-        minimatch_init(&d->top[i].match, fs_match);
-        while (i && fe_entry_less(&d->top[i], &d->top[(i - 1) / 2])) {
-            fe_heap_swap(d->top, i, (i - 1) / 2);
-            i = (i - 1) / 2;
-        }
-    } else if (d->n_top && fe_entry_less(&d->top[0], e)) {
-        minimatch_destroy(&d->top[0].match);
-        d->top[0] = *e;
-        minimatch_init(&d->top[0].match, fs_match);
-        fe_heap_sift_down(d->top, d->n_top, 0);
-    }
 }
 
 static struct flow_exporter *
@@ -207,6 +161,13 @@ exporter_create(const char *bridge)
     rconn_connect(fe->rconn, target, name);
     free(name);
     free(target);
+
+    char *ct_name = xasprintf("%s flow export", bridge);
+    fe->ct.appctl = vswitchd_appctl_create(ct_name);
+    free(ct_name);
+    lif_ct_top_init(&fe->ct.pending, 0);
+    lif_ct_top_init(&fe->ct.current, 0);
+    shash_init(&fe->ct.seen);
     return fe;
 }
 
@@ -217,17 +178,21 @@ exporter_destroy(struct flow_exporter *fe)
         rconn_destroy(fe->rconn);
         fe_dump_destroy(&fe->pending);
         fe_dump_destroy(&fe->current);
+        vswitchd_appctl_destroy(fe->ct.appctl);
+        jsonrpc_msg_destroy(fe->ct.reply);
+        lif_ct_top_destroy(&fe->ct.pending);
+        lif_ct_top_destroy(&fe->ct.current);
+        shash_destroy_free_data(&fe->ct.seen);
         free(fe->bridge);
         free(fe);
     }
 }
 
-/* Asks for the flows of the exported tables, keeping up to 'limit' learned
- * flows. */
+/* Asks for the flows of the exported tables. */
 static void
-send_requests(struct flow_exporter *fe, size_t limit)
+send_requests(struct flow_exporter *fe)
 {
-    fe_dump_clear(&fe->pending, limit);
+    fe->pending.n = 0;
     fe->n_pending = 0;
     fe->request_time = time_msec();
     for (size_t i = 0; i < N_EXPORT_TABLES; i++) {
@@ -248,23 +213,6 @@ send_requests(struct flow_exporter *fe, size_t limit)
         }
     }
     fe->next_request = fe->request_time + FLOW_EXPORT_INTERVAL;
-}
-
-/* Returns the sub-interface port that the learned flow's actions load into
- * the sub-interface register, or 0. */
-static uint16_t
-learned_port(const struct ofpact *ofpacts, size_t ofpacts_len)
-{
-    const struct ofpact *a;
-    OFPACT_FOR_EACH (a, ofpacts, ofpacts_len) {
-        if (a->type == OFPACT_SET_FIELD) {
-            const struct ofpact_set_field *sf = ofpact_get_SET_FIELD(a);
-            if (sf->field->id == MFF_REG1) {
-                return ntohl(sf->value->be32) & 0xffff;
-            }
-        }
-    }
-    return 0;
 }
 
 static void
@@ -294,19 +242,11 @@ handle_flow_stats_reply(struct flow_exporter *fe, const struct ofpbuf *msg)
             .bytes = fs.byte_count == UINT64_MAX ? 0 : fs.byte_count,
             .duration = fs.duration_sec,
         };
-        if (e.table_id == LIF_T_FLOW_REFLECT) {
-            if (e.cookie >> 56 == LIF_COOKIE_LEARNED) {
-                e.port = learned_port(fs.ofpacts, fs.ofpacts_len);
-                fe_dump_offer_learned(d, &e, &fs.match);
-            }
-            continue;
-        }
         if (d->n >= d->allocated) {
             d->entries = x2nrealloc(d->entries, &d->allocated,
                                     sizeof *d->entries);
         }
-        d->entries[d->n] = e;
-        minimatch_init(&d->entries[d->n++].match, &fs.match);
+        d->entries[d->n++] = e;
     }
     ofpbuf_uninit(&ofpacts);
 
@@ -319,8 +259,8 @@ handle_flow_stats_reply(struct flow_exporter *fe, const struct ofpbuf *msg)
                     struct fe_dump tmp = fe->current;
                     fe->current = fe->pending;
                     fe->pending = tmp;
-                    fe_dump_clear(&fe->pending, fe->pending.limit);
-                    fe->fresh = true;
+                    fe->pending.n = 0;
+                    fe->fresh = fe->dumped = true;
                     fe->dump_msec = time_msec() - fe->request_time;
                     fe->next_request = MAX(
                         fe->next_request,
@@ -331,8 +271,126 @@ handle_flow_stats_reply(struct flow_exporter *fe, const struct ofpbuf *msg)
     }
 }
 
+/* Schedules the next conntrack dump after the one that started at
+ * 'ct->request_time'. */
 static void
-exporter_run(struct flow_exporter *fe, size_t limit)
+ct_schedule_next(struct fe_ct *ct)
+{
+    ct->dump_msec = time_msec() - ct->request_time;
+    ct->next_request = MAX(ct->request_time + FLOW_EXPORT_INTERVAL,
+                           ct->request_time
+                           + FLOW_EXPORT_DUTY * ct->dump_msec);
+}
+
+/* Parses up to CT_LINES_PER_RUN lines of the conntrack dump that 'fe'
+ * received; at its end, makes it the current one. */
+static void
+ct_parse_some(struct flow_exporter *fe)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    struct fe_ct *ct = &fe->ct;
+    struct ds line = DS_EMPTY_INITIALIZER;
+
+    for (int i = 0; i < CT_LINES_PER_RUN && *ct->pos; i++) {
+        const char *end = strchr(ct->pos, '\n');
+        size_t len = end ? (size_t) (end - ct->pos) : strlen(ct->pos);
+        ds_clear(&line);
+        ds_put_buffer(&line, ct->pos, len);
+        ct->pos += len + (end != NULL);
+        if (!len) {
+            continue;
+        }
+
+        struct lif_ct_entry e;
+        char *error = lif_ct_dump_parse_line(ds_cstr(&line), &e);
+        ct->n_lines++;
+        if (error) {
+            ct->n_malformed++;
+            VLOG_WARN_RL(&rl, "%s: conntrack zone %"PRIu16": skipping "
+                         "malformed dump line (%s): %.200s", fe->bridge,
+                         ct->zone, error, ds_cstr(&line));
+            free(error);
+        } else if (e.zone == ct->zone && lif_ct_entry_port(&e)) {
+            lif_ct_top_offer(&ct->pending, &e);
+        }
+    }
+    ds_destroy(&line);
+
+    if (!*ct->pos) {
+        jsonrpc_msg_destroy(ct->reply);
+        ct->reply = NULL;
+        ct->pos = NULL;
+        lif_ct_top_sort(&ct->pending);
+        lif_ct_top_swap(&ct->pending, &ct->current);
+        ct->n_entries = ct->n_lines - ct->n_malformed;
+        ct->n_current_malformed = ct->n_malformed;
+        fe->fresh = ct->dumped = true;
+        ct_schedule_next(ct);
+    }
+}
+
+/* Takes the reply to a conntrack dump request. */
+static void
+ct_take_reply(struct flow_exporter *fe, struct jsonrpc_msg *reply,
+              size_t limit)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    struct fe_ct *ct = &fe->ct;
+
+    ct->requested = false;
+    if (reply->error || !reply->result
+        || reply->result->type != JSON_STRING) {
+        const struct json *why = reply->error ? reply->error : reply->result;
+        char *s = why ? json_to_string(why, 0) : xstrdup("no result");
+        VLOG_WARN_RL(&rl, "%s: dpctl/dump-conntrack zone=%"PRIu16" failed: "
+                     "%.200s", fe->bridge, ct->zone, s);
+        free(s);
+        jsonrpc_msg_destroy(reply);
+        ct_schedule_next(ct);
+        return;
+    }
+    ct->reply = reply;
+    ct->pos = json_string(reply->result);
+    ct->n_lines = ct->n_malformed = 0;
+    lif_ct_top_clear(&ct->pending, limit);
+    ct_parse_some(fe);
+}
+
+/* Asks ovs-vswitchd for the conntrack entries of 'zone', at most once a
+ * second and within the duty cycle, and parses what it answers. */
+static void
+exporter_run_ct(struct flow_exporter *fe, uint16_t zone, size_t limit)
+{
+    struct fe_ct *ct = &fe->ct;
+
+    vswitchd_appctl_run(ct->appctl);
+    if (ct->reply) {
+        ct_parse_some(fe);
+    } else if (ct->requested) {
+        struct jsonrpc_msg *reply = vswitchd_appctl_take_reply(ct->appctl);
+        if (reply) {
+            ct_take_reply(fe, reply, limit);
+        } else if (!vswitchd_appctl_is_pending(ct->appctl)) {
+            /* The connection went: ask again once it is back. */
+            ct->requested = false;
+        }
+    } else if (vswitchd_appctl_is_connected(ct->appctl)
+               && time_msec() >= ct->next_request) {
+        struct svec args = SVEC_EMPTY_INITIALIZER;
+        svec_add(&args, "-s");
+        svec_add_nocopy(&args, xasprintf("zone=%"PRIu16, zone));
+        if (vswitchd_appctl_request(ct->appctl, "dpctl/dump-conntrack",
+                                    &args)) {
+            ct->requested = true;
+            ct->zone = zone;
+            ct->request_time = time_msec();
+        }
+        svec_destroy(&args);
+    }
+}
+
+static void
+exporter_run_of(struct flow_exporter *fe)
 {
     rconn_run(fe->rconn);
 
@@ -345,7 +403,7 @@ exporter_run(struct flow_exporter *fe, size_t limit)
     }
     if (rconn_is_connected(fe->rconn) && !fe->n_pending
         && time_msec() >= fe->next_request) {
-        send_requests(fe, limit);
+        send_requests(fe);
     }
 
     for (int i = 0; i < 50; i++) {
@@ -471,20 +529,7 @@ write_errors(struct ovsdb_idl *lif_idl, const struct lif_model *model)
     svec_destroy(&errors);
 }
 
-static int
-compare_entries_by_bytes(const void *a_, const void *b_)
-{
-    const struct fe_entry *const *a = a_;
-    const struct fe_entry *const *b = b_;
-    if ((*a)->bytes != (*b)->bytes) {
-        return (*a)->bytes > (*b)->bytes ? -1 : 1;
-    }
-    if ((*a)->packets != (*b)->packets) {
-        return (*a)->packets > (*b)->packets ? -1 : 1;
-    }
-    return 0;
-}
-
+/* Returns the name of the sub-interface of 'lif' at 'port', or NULL. */
 static const char *
 subif_name_by_port(const struct lif_logical *lif, uint16_t port)
 {
@@ -494,7 +539,7 @@ subif_name_by_port(const struct lif_logical *lif, uint16_t port)
             return lif->subifs[i].name;
         }
     }
-    return "";
+    return NULL;
 }
 
 static void
@@ -506,15 +551,16 @@ set_counters(const struct lifrec_flow *row, const struct fe_entry *e)
 }
 
 /* Writes one exported row for 'lif' with 'match', reusing a row of
- * 'old' (exported rows by match) if there is one. */
-static void
+ * 'old' (exported rows by match) if there is one, and returns it for the
+ * caller to set its counters.  Returns NULL, writing nothing, if 'used'
+ * already has 'match'. */
+static const struct lifrec_flow *
 write_exported(struct ovsdb_idl_txn *txn, const struct lif_logical *lif,
                struct shash *old, struct sset *used, const char *match,
-               const char *subif, const char *origin,
-               const struct fe_entry *e)
+               const char *subif, const char *origin)
 {
     if (!sset_add(used, match)) {
-        return;
+        return NULL;
     }
     const struct lifrec_flow *row = shash_find_and_delete(old, match);
     if (!row) {
@@ -525,7 +571,66 @@ write_exported(struct ovsdb_idl_txn *txn, const struct lif_logical *lif,
     }
     lifrec_flow_set_sub_interface(row, subif);
     lifrec_flow_set_origin(row, origin);
-    set_counters(row, e);
+    return row;
+}
+
+/* Writes the reflective flows that 'fe' last dumped for 'lif': the most
+ * recently active first, at most 'limit', without counters (conntrack keeps
+ * none), each with its age since the exporter first saw it. */
+static void
+export_reflective(struct ovsdb_idl_txn *txn, const struct lif_logical *lif,
+                  struct flow_exporter *fe, struct shash *old,
+                  struct sset *used, size_t limit)
+{
+    struct fe_ct *ct = &fe->ct;
+    if (!ct->dumped) {
+        /* Nothing known yet (ovs-vswitchd unreachable, or lif-controller
+         * just started): keep the reflective rows there are. */
+        struct shash_node *node;
+        SHASH_FOR_EACH_SAFE (node, old) {
+            const struct lifrec_flow *row = node->data;
+            if (!strcmp(row->origin, "reflective")) {
+                sset_add(used, row->match);
+                shash_delete(old, node);
+            }
+        }
+        return;
+    }
+
+    struct shash seen = SHASH_INITIALIZER(&seen);
+    struct ds match = DS_EMPTY_INITIALIZER;
+    long long int now = time_msec();
+    for (size_t i = 0; i < MIN(ct->current.n, limit); i++) {
+        const struct lif_ct_entry *e = &ct->current.heap[i];
+        const char *subif = subif_name_by_port(lif, lif_ct_entry_port(e));
+        if (!subif) {
+            continue;
+        }
+        ds_clear(&match);
+        lif_ct_entry_format_host_match(e, &match);
+        const struct lifrec_flow *row = write_exported(
+            txn, lif, old, used, ds_cstr(&match), subif, "reflective");
+        if (!row) {
+            continue;
+        }
+
+        struct fe_seen *fs = shash_find_and_delete(&ct->seen,
+                                                   ds_cstr(&match));
+        if (!fs) {
+            fs = xmalloc(sizeof *fs);
+            fs->first_seen = now;
+        }
+        shash_add(&seen, ds_cstr(&match), fs);
+        lifrec_flow_set_packets(row, 0);
+        lifrec_flow_set_bytes(row, 0);
+        lifrec_flow_set_age(row, (now - fs->first_seen) / 1000);
+    }
+
+    /* Only the exported flows' first sightings are kept. */
+    shash_clear_free_data(&ct->seen);
+    shash_swap(&ct->seen, &seen);
+    shash_destroy(&seen);
+    ds_destroy(&match);
 }
 
 /* Exports what 'fe' last dumped for 'lif'. */
@@ -550,14 +655,6 @@ export_lif(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
     }
 
     struct fe_dump *d = &fe->current;
-    const struct fe_entry **learned
-        = xmalloc((d->n_top + 1) * sizeof *learned);
-    size_t n_learned = 0;
-    struct ds ds = DS_EMPTY_INITIALIZER;
-
-    for (size_t i = 0; i < d->n_top; i++) {
-        learned[n_learned++] = &d->top[i];
-    }
 
     for (size_t i = 0; i < d->n; i++) {
         const struct fe_entry *e = &d->entries[i];
@@ -581,36 +678,24 @@ export_lif(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
                 const struct lif_flow_policy *p = &lif->flow->policies[j];
                 if (p->uuid.parts[0] == uuid.parts[0] && p->match) {
                     char *subifs = svec_join(&p->subifs, ",", "");
-                    write_exported(txn, lif, &old, &used, p->match, subifs,
-                                   "policy", e);
+                    row = write_exported(txn, lif, &old, &used, p->match,
+                                         subifs, "policy");
+                    if (row) {
+                        set_counters(row, e);
+                    }
                     free(subifs);
                 }
             }
         }
     }
 
-    /* The busiest reflective flows, as many as the limit allows. */
-    if (n_learned) {
-        qsort(learned, n_learned, sizeof *learned, compare_entries_by_bytes);
-    }
-    size_t n = MIN(n_learned, (size_t) limit);
-    for (size_t i = 0; i < n; i++) {
-        struct match match;
-        minimatch_expand(&learned[i]->match, &match);
-        ds_clear(&ds);
-        match_format(&match, NULL, &ds, OFP_DEFAULT_PRIORITY);
-        write_exported(txn, lif, &old, &used, ds_cstr(&ds),
-                       subif_name_by_port(lif, learned[i]->port),
-                       "reflective", learned[i]);
-    }
+    export_reflective(txn, lif, fe, &old, &used, limit);
     fe->n_exported = sset_count(&used);
 
     struct shash_node *node;
     SHASH_FOR_EACH (node, &old) {
         lifrec_flow_delete(node->data);
     }
-    ds_destroy(&ds);
-    free(learned);
     sset_destroy(&used);
     shash_destroy(&old);
 }
@@ -655,7 +740,10 @@ flow_export_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
             exporter_destroy(node->data);
             shash_delete(&exporters, node);
         } else {
-            exporter_run(node->data, limit);
+            struct flow_exporter *fe = node->data;
+            lif = lif_model_find(model, node->name);
+            exporter_run_ct(fe, lif->flow->ct_zone, limit);
+            exporter_run_of(fe);
         }
     }
     sset_destroy(&bridges);
@@ -675,7 +763,7 @@ flow_export_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *lif_idl,
 
     HMAP_FOR_EACH (lif, hmap_node, &model->lifs) {
         struct flow_exporter *fe = shash_find_data(&exporters, lif->bridge);
-        if (fe && fe->fresh) {
+        if (fe && fe->fresh && fe->dumped) {
             fe->fresh = false;
             export_lif(txn, lif_idl, lif, fe, limit);
         }
@@ -694,7 +782,15 @@ flow_export_wait(void)
         if (rconn_is_connected(fe->rconn) && !fe->n_pending) {
             poll_timer_wait_until(fe->next_request);
         }
-        if (fe->fresh) {
+        vswitchd_appctl_wait(fe->ct.appctl);
+        if (fe->ct.reply) {
+            /* The rest of the dump to parse. */
+            poll_immediate_wake();
+        } else if (!fe->ct.requested
+                   && vswitchd_appctl_is_connected(fe->ct.appctl)) {
+            poll_timer_wait_until(fe->ct.next_request);
+        }
+        if (fe->fresh && fe->dumped) {
             poll_immediate_wake();
         }
     }
@@ -720,12 +816,18 @@ flow_export_format_status(struct ds *ds)
     const struct shash_node **nodes = shash_sort(&exporters);
     for (size_t i = 0; i < shash_count(&exporters); i++) {
         const struct flow_exporter *fe = nodes[i]->data;
-        ds_put_format(ds, "%s flow export: %s, %"PRIuSIZE" learned flows, "
-                      "%"PRIuSIZE" rows exported, last dump %lld ms\n",
+        const struct fe_ct *ct = &fe->ct;
+        ds_put_format(ds, "%s flow export: %s, %"PRIuSIZE" rows exported, "
+                      "last dump %lld ms; conntrack: %s, zone %"PRIu16
+                      ", %"PRIuSIZE" entries, %"PRIuSIZE" reflective, "
+                      "%"PRIuSIZE" malformed, last dump %lld ms\n",
                       fe->bridge, rconn_is_connected(fe->rconn)
                       ? "connected" : "not connected",
-                      fe->current.n_learned, fe->n_exported,
-                      fe->dump_msec);
+                      fe->n_exported, fe->dump_msec,
+                      vswitchd_appctl_is_connected(ct->appctl)
+                      ? "connected" : "not connected",
+                      ct->zone, ct->n_entries, ct->current.n_offered,
+                      ct->n_current_malformed, ct->dump_msec);
     }
     free(nodes);
 }

@@ -25,11 +25,14 @@ struct ovsdb_idl_txn;
  *
  * For every LIF bridge, an OpenFlow connection of its own (separate from
  * ofctrl's and pinctrl's) asks at most once a second for the statistics of
- * the FLOW table's flows: pinned flows, learned reflective flows and
- * policies.  flow_export_run() writes them into the LIF database's Flow
- * table, bounded by LIF_Global options:flow-export-limit (the busiest
- * reflective flows first), and writes the "errors" column of Flow_Policy
- * rows and of pinned Flow rows from the model, logging new errors. */
+ * the pinned flows and the policies, and a non-blocking unixctl connection
+ * to ovs-vswitchd (vswitchd-appctl.h) asks as often for the conntrack
+ * entries of the LIF's zone, the reflective flows (lif-ct-dump.h).
+ * flow_export_run() writes them into the LIF database's Flow table, the
+ * reflective flows bounded by LIF_Global options:flow-export-limit (the
+ * most recently active first), and writes the "errors" column of
+ * Flow_Policy rows and of pinned Flow rows from the model, logging new
+ * errors. */
 
 void flow_export_init_idl(struct ovsdb_idl *lif_idl);
 void flow_export_run(struct ovsdb_idl_txn *, struct ovsdb_idl *lif_idl,

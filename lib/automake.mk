@@ -4,6 +4,8 @@ noinst_LTLIBRARIES += lib/liblif.la
 lib_liblif_la_SOURCES = \
 	lib/lif-cookie.c \
 	lib/lif-cookie.h \
+	lib/lif-ct-dump.c \
+	lib/lif-ct-dump.h \
 	lib/lif-flow-config.c \
 	lib/lif-flow-config.h \
 	lib/lif-flow-table.c \

@@ -9,6 +9,10 @@ noinst_PROGRAMS += tests/lif-test-path
 tests_lif_test_path_SOURCES = tests/lif-test-path.c
 tests_lif_test_path_LDADD = lib/liblif.la $(OVS_LIBDIR)/libopenvswitch.la
 
+noinst_PROGRAMS += tests/lif-test-ct
+tests_lif_test_ct_SOURCES = tests/lif-test-ct.c
+tests_lif_test_ct_LDADD = lib/liblif.la $(OVS_LIBDIR)/libopenvswitch.la
+
 noinst_PROGRAMS += tests/lif-test-ra
 tests_lif_test_ra_SOURCES = tests/lif-test-ra.c
 tests_lif_test_ra_LDADD = lib/liblif.la $(OVS_LIBDIR)/libopenvswitch.la
@@ -20,6 +24,7 @@ TESTSUITE_AT = \
 	tests/lif-controller.at \
 	tests/lif-nd.at \
 	tests/lif-path.at \
+	tests/lif-ct.at \
 	tests/lif-ra.at \
 	tests/lif-ctl.at \
 	tests/lif-rel.at \

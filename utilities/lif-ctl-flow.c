@@ -318,6 +318,11 @@ compare_flows(const void *a_, const void *b_)
     if ((*a)->pinned != (*b)->pinned) {
         return (*a)->pinned ? -1 : 1;
     }
+    bool a_reflective = !strcmp((*a)->origin, "reflective");
+    bool b_reflective = !strcmp((*b)->origin, "reflective");
+    if (a_reflective != b_reflective) {
+        return a_reflective ? 1 : -1;
+    }
     if ((*a)->bytes != (*b)->bytes) {
         return (*a)->bytes > (*b)->bytes ? -1 : 1;
     }
@@ -325,7 +330,8 @@ compare_flows(const void *a_, const void *b_)
 }
 
 /* "flow-list [LIF]": the FLOW table, by LIF, pinned flows first, then the
- * busiest. */
+ * others but the reflective ones, the busiest first, then the reflective
+ * ones (which have no counters) by match. */
 static void
 cmd_flow_list(struct ctl_context *ctx)
 {
@@ -363,8 +369,12 @@ cmd_flow_list(struct ctl_context *ctx)
         add_text_cell(t, xstrdup(f->match));
         add_text_cell(t, xstrdup(f->sub_interface));
         add_text_cell(t, xstrdup(f->origin));
-        add_text_cell(t, xasprintf("%"PRId64, f->packets));
-        add_text_cell(t, xasprintf("%"PRId64, f->bytes));
+        /* Conntrack keeps no counters of the reflective flows. */
+        bool counted = strcmp(f->origin, "reflective");
+        add_text_cell(t, counted ? xasprintf("%"PRId64, f->packets)
+                      : xstrdup("-"));
+        add_text_cell(t, counted ? xasprintf("%"PRId64, f->bytes)
+                      : xstrdup("-"));
         add_text_cell(t, xasprintf("%"PRId64, f->age));
         add_text_cell(t, svec_join(&errors, "; ", ""));
     }
