@@ -23,6 +23,7 @@
 #include "bridge-settings.h"
 #include "carrier.h"
 #include "command-line.h"
+#include "ct-zone-limit.h"
 #include "ct-zone-policy.h"
 #include "daemon.h"
 #include "dirs.h"
@@ -629,6 +630,7 @@ main(int argc, char *argv[])
             put_flows(&ctl);
             bridge_settings_run(ovs_txn, ctl.ovs_loop.idl, &ctl.model);
             ct_zone_policy_run(ovs_txn, ctl.ovs_loop.idl, &ctl.model);
+            ct_zone_limit_run(&ctl.model);
             struct status_source src = {
                 .connected = bridge_is_connected,
                 .port_stats = bridge_port_stats,
@@ -651,6 +653,7 @@ main(int argc, char *argv[])
         }
         flow_export_wait();
         ct_zone_policy_wait();
+        ct_zone_limit_wait();
         unixctl_server_wait(unixctl);
         memory_wait();
         ovsdb_idl_loop_commit_and_wait(&ctl.ovs_loop);
@@ -675,6 +678,7 @@ main(int argc, char *argv[])
 
     carrier_destroy();
     ct_zone_policy_destroy();
+    ct_zone_limit_destroy();
     flow_export_destroy_all();
     subif_isolation_destroy();
     lif_db_keeper_destroy(keeper);
@@ -869,6 +873,7 @@ lif_controller_connection_status(struct unixctl_conn *conn,
     }
     free(nodes);
     flow_export_format_status(&ds);
+    ct_zone_limit_format_status(&ds);
     unixctl_command_reply(conn, ds_cstr(&ds));
     ds_destroy(&ds);
 }
