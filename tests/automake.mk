@@ -32,7 +32,7 @@ TESTSUITE_AT = \
 	tests/lif-db-keeper.at \
 	tests/lif-flow.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/testsuite tests/package.m4 \
-	tests/atlocal.in tests/integration
+	tests/atlocal.in tests/integration tests/bench-ct-export.sh
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
