@@ -4,6 +4,10 @@ bin_PROGRAMS += controller/lif-controller
 controller_lif_controller_SOURCES = \
 	controller/carrier.c \
 	controller/carrier.h \
+	controller/ct-zone-limit.c \
+	controller/ct-zone-limit.h \
+	controller/ct-zone-policy.c \
+	controller/ct-zone-policy.h \
 	controller/failover.c \
 	controller/failover.h \
 	controller/flow-export.c \

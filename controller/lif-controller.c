@@ -23,6 +23,8 @@
 #include "bridge-settings.h"
 #include "carrier.h"
 #include "command-line.h"
+#include "ct-zone-limit.h"
+#include "ct-zone-policy.h"
 #include "daemon.h"
 #include "dirs.h"
 #include "failover.h"
@@ -143,6 +145,7 @@ register_ovs_idl(struct ovsdb_idl *idl)
 
     bridge_settings_register_columns(idl);
     subif_isolation_register_columns(idl);
+    ct_zone_policy_register_columns(idl);
 }
 
 static struct lif_bridge *
@@ -626,6 +629,8 @@ main(int argc, char *argv[])
             take_failover_changes(&ctl);
             put_flows(&ctl);
             bridge_settings_run(ovs_txn, ctl.ovs_loop.idl, &ctl.model);
+            ct_zone_policy_run(ovs_txn, ctl.ovs_loop.idl, &ctl.model);
+            ct_zone_limit_run(&ctl.model);
             struct status_source src = {
                 .connected = bridge_is_connected,
                 .port_stats = bridge_port_stats,
@@ -647,6 +652,8 @@ main(int argc, char *argv[])
             lif_db_keeper_wait(keeper);
         }
         flow_export_wait();
+        ct_zone_policy_wait();
+        ct_zone_limit_wait();
         unixctl_server_wait(unixctl);
         memory_wait();
         ovsdb_idl_loop_commit_and_wait(&ctl.ovs_loop);
@@ -670,6 +677,8 @@ main(int argc, char *argv[])
     }
 
     carrier_destroy();
+    ct_zone_policy_destroy();
+    ct_zone_limit_destroy();
     flow_export_destroy_all();
     subif_isolation_destroy();
     lif_db_keeper_destroy(keeper);
@@ -864,6 +873,7 @@ lif_controller_connection_status(struct unixctl_conn *conn,
     }
     free(nodes);
     flow_export_format_status(&ds);
+    ct_zone_limit_format_status(&ds);
     unixctl_command_reply(conn, ds_cstr(&ds));
     ds_destroy(&ds);
 }

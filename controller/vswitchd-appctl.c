@@ -47,6 +47,7 @@ struct vswitchd_appctl {
     long long int next_connect; /* time_msec() of the next attempt. */
     int backoff;                /* Milliseconds between attempts. */
     bool was_connected;         /* Connected once: losing it is news. */
+    unsigned int conn_seqno;    /* Connections made so far. */
 
     struct json *request_id;    /* Outstanding request's id, or NULL. */
     struct jsonrpc_msg *reply;  /* Its reply, until taken. */
@@ -142,6 +143,7 @@ vswitchd_appctl_run(struct vswitchd_appctl *ctl)
                 VLOG_INFO("%s: reconnected to ovs-vswitchd", ctl->name);
             }
             ctl->was_connected = true;
+            ctl->conn_seqno++;
         } else if (error != EAGAIN) {
             disconnect(ctl, error);
         }
@@ -201,6 +203,14 @@ bool
 vswitchd_appctl_is_connected(const struct vswitchd_appctl *ctl)
 {
     return ctl->rpc != NULL;
+}
+
+/* The number of connections made so far: a change means a new connection,
+ * perhaps to a new ovs-vswitchd that knows nothing of earlier requests. */
+unsigned int
+vswitchd_appctl_get_seqno(const struct vswitchd_appctl *ctl)
+{
+    return ctl->conn_seqno;
 }
 
 /* Whether a request is waiting for its reply.  A request whose connection

@@ -36,6 +36,7 @@ void vswitchd_appctl_run(struct vswitchd_appctl *);
 void vswitchd_appctl_wait(const struct vswitchd_appctl *);
 
 bool vswitchd_appctl_is_connected(const struct vswitchd_appctl *);
+unsigned int vswitchd_appctl_get_seqno(const struct vswitchd_appctl *);
 bool vswitchd_appctl_is_pending(const struct vswitchd_appctl *);
 bool vswitchd_appctl_request(struct vswitchd_appctl *, const char *command,
                              const struct svec *args);

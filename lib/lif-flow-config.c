@@ -263,16 +263,11 @@ parse_lif_flow_keys(const struct ovsrec_interface *iface,
                   &cfg->idle_timeout, lif);
     parse_int_key(ids, "lif-flow-limit", 1, 10000000, &cfg->limit, lif);
 
-    const char *evidence = smap_get(ids, "lif-flow-evidence");
-    if (evidence) {
-        if (!strcmp(evidence, "none")) {
-            cfg->evidence = false;
-        } else if (strcmp(evidence, "conntrack")) {
-            svec_add_nocopy(&lif->errors, xasprintf(
-                                "lif-flow-evidence: \"%s\" is neither "
-                                "\"conntrack\" nor \"none\"; using "
-                                "\"conntrack\"", evidence));
-        }
+    if (smap_get(ids, "lif-flow-evidence")) {
+        svec_add(&lif->errors, "lif-flow-evidence: no longer a setting "
+                 "(ignored): a TCP packet moves its flow only if connection "
+                 "tracking finds it valid, which costs nothing beyond the "
+                 "tracking that reflective flows need anyway");
     }
 }
 
@@ -466,7 +461,6 @@ lif_flow_config_build(struct lif_model *model, struct ovsdb_idl *ovs_idl,
         lif->flow = xzalloc(sizeof *lif->flow);
         lif->flow->idle_timeout = LIF_FLOW_DEFAULT_IDLE_TIMEOUT;
         lif->flow->limit = LIF_FLOW_DEFAULT_LIMIT;
-        lif->flow->evidence = true;
         shash_add_once(&by_name, lif->name, lif);
 
         const struct ovsrec_interface *iface

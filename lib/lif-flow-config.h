@@ -87,8 +87,6 @@ struct lif_flow_config {
 
     int idle_timeout;           /* Reflective flows' idle timeout, s. */
     int limit;                  /* Learned flows per protocol family. */
-    bool evidence;              /* Only conntrack-valid TCP packets move a
-                                 * TCP flow (lif-flow-evidence). */
     uint16_t ct_zone;           /* Conntrack zone of this LIF. */
 };
 

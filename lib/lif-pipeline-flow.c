@@ -31,200 +31,128 @@
  * LIF_T_FLOW_LAST, in order of precedence:
  *
  *   LIF_T_FLOW_PIN          pinned flows (lif-ctl flow-move) -> their
- *                           sub-interface's group, stage LIF_STAGE_PIN.
- *                           ICMP echo: through conntrack to
- *                           LIF_T_FLOW_ICMP.  Otherwise (TCP first
- *                           committed to conntrack) LIF_T_FLOW_REFLECT,
- *                           then LIF_T_FLOW_REFLECT_OUT.
- *   LIF_T_FLOW_ICMP         an echo whose conntrack entry's ct_mark names
- *                           the sub-interface its last packet from an
- *                           access arrived on -> reg1 = that one, then
- *                           LIF_T_FLOW_REFLECT_OUT; otherwise as above.
- *   LIF_T_FLOW_REFLECT      only learned flows: the host's packets of a
- *                           flow that last arrived on a sub-interface ->
- *                           reg1 = that sub-interface.
+ *                           sub-interface's group, stage LIF_STAGE_PIN;
+ *                           otherwise LIF_T_FLOW_TRACK.
+ *   LIF_T_FLOW_TRACK        the host's unicast IP -> conntrack in the
+ *                           LIF's zone, then LIF_T_FLOW_REFLECT; anything
+ *                           else -> LIF_T_FLOW_REFLECT_OUT with reg1 = 0.
+ *   LIF_T_FLOW_REFLECT      after conntrack: a flow the host opens is
+ *                           committed with LIF_CT_MARK_HOST_ORIG; the
+ *                           entry's ct_mark port (the sub-interface the
+ *                           flow last arrived on) -> reg1.
  *   LIF_T_FLOW_REFLECT_OUT  reg1 = a sub-interface in the groups -> its
  *                           group, stage LIF_STAGE_REFLECTIVE; otherwise
  *                           LIF_T_FLOW_POLICY.
  *   LIF_T_FLOW_POLICY       flow routing policies -> the policy's group;
  *                           otherwise LIF_T_SRC_PREFIX.
  *
- * From an access, table LIF_T_FROM_SUBIF teaches LIF_T_FLOW_REFLECT (at
- * priorities below the ND rules'), for TCP after conntrack in
- * LIF_T_FLOW_EVIDENCE, and LIF_T_FALLBACK resumes the chain after a stage
- * whose sub-interface is not live. */
+ * The reflective flows are thus the conntrack entries of the LIF's zone,
+ * which conntrack itself keys by 5-tuple, ICMP echo by identifier and
+ * other IP by addresses and protocol, and ages out.  From an access,
+ * LIF_T_FROM_SUBIF sends unicast IP (at priorities below the ND rules')
+ * through conntrack to LIF_T_FLOW_EVIDENCE, which writes the access's port
+ * into the entry's ct_mark unless conntrack found the packet invalid for
+ * its connection.  Both directions read and write the entry in the
+ * datapath, per packet, so a move takes effect from the first packet that
+ * arrives on the new access, with no upcall and no controller.
+ * LIF_T_FALLBACK resumes the chain after a stage whose sub-interface is
+ * not live. */
 
 /* Priorities in LIF_T_FROM_SUBIF (1-99: above the catch-all, below the
  * ND and path rules). */
-#define PRIO_NO_LEARN 95        /* Multicast and broadcast. */
-#define PRIO_LEARN_TCP 90
-#define PRIO_LEARN_UDP 80
-#define PRIO_ICMP_ECHO 85       /* Marks the echo's conntrack entry. */
-#define PRIO_LEARN_IP 10
+#define PRIO_NO_TRACK 95        /* Multicast and broadcast. */
+#define PRIO_TRACK 80           /* Unicast IP. */
 
-/* Priorities of learned flows in LIF_T_FLOW_REFLECT. */
-#define PRIO_LEARNED_PORTS 100
-#define PRIO_LEARNED_PROTO 50
+/* Priorities in LIF_T_FLOW_EVIDENCE. */
+#define PRIO_INVALID 200        /* Not valid for its connection. */
+#define PRIO_SAME_PORT 150      /* Already marked with this port. */
+#define PRIO_MARK 100           /* Mark with this port. */
 
-/* One IP family. */
-struct ip_family {
-    const char *ip;             /* "ip" or "ipv6". */
-    const char *tcp, *udp, *sctp;
-    int dl_type;
-    const char *src, *dst;      /* NXM fields of the addresses. */
-    const char *echo[2];        /* ICMP echo request and reply. */
+/* Priorities in LIF_T_FLOW_TRACK and LIF_T_FLOW_REFLECT. */
+#define PRIO_MULTICAST 200      /* The host's multicast: not tracked. */
+#define PRIO_HOST_OPENS 200     /* A new flow from the host. */
+#define PRIO_UNMARKED 100       /* No sub-interface in ct_mark. */
+
+/* Matches that name multicast and broadcast destinations. */
+static const char *const multicast[] = {
+    "ipv6,ipv6_dst=ff00::/8",
+    "ip,nw_dst=224.0.0.0/4",
+    "ip,nw_dst=255.255.255.255",
 };
 
-static const struct ip_family families[] = {
-    { "ip", "tcp", "udp", "sctp", 0x0800,
-      "NXM_OF_IP_SRC[]", "NXM_OF_IP_DST[]",
-      { "icmp,icmp_type=8,icmp_code=0", "icmp,icmp_type=0,icmp_code=0" } },
-    { "ipv6", "tcp6", "udp6", "sctp6", 0x86dd,
-      "NXM_NX_IPV6_SRC[]", "NXM_NX_IPV6_DST[]",
-      { "icmp6,icmp_type=128,icmp_code=0",
-        "icmp6,icmp_type=129,icmp_code=0" } },
-};
-
-/* Appends to 'ds' a learn action that teaches LIF_T_FLOW_REFLECT that the
- * host's packets of the flow of the current packet (arriving on a
- * sub-interface) go back through that sub-interface: the addresses swapped
- * and, for a protocol with ports ('l4', the prefix of its port fields,
- * e.g. "NXM_OF_TCP"; NULL for a protocol without ports), the
- * ports swapped too. */
+/* From an access: unicast IP through conntrack; a packet valid for its
+ * connection marks the connection's entry with its sub-interface. */
 static void
-put_learn(struct ds *ds, const struct lif_logical *lif,
-          const struct ip_family *f, int nw_proto, const char *l4)
-{
-    const struct lif_flow_config *cfg = lif->flow;
-
-    ds_put_format(ds, "learn(table=%d,idle_timeout=%d,priority=%d,"
-                  "limit=%d,cookie=%#"PRIx64",delete_learned,"
-                  "dl_type=%#x,", LIF_T_FLOW_REFLECT, cfg->idle_timeout,
-                  l4 ? PRIO_LEARNED_PORTS : PRIO_LEARNED_PROTO, cfg->limit,
-                  lif_cookie(LIF_COOKIE_LEARNED, &lif->uuid), f->dl_type);
-    if (nw_proto) {
-        ds_put_format(ds, "nw_proto=%d,", nw_proto);
-    } else {
-        ds_put_cstr(ds, "NXM_OF_IP_PROTO[],");
-    }
-    ds_put_format(ds, "%s=%s,%s=%s,", f->src, f->dst, f->dst, f->src);
-    if (l4) {
-        ds_put_format(ds, "%s_SRC[]=%s_DST[],%s_DST[]=%s_SRC[],",
-                      l4, l4, l4, l4);
-    }
-    ds_put_cstr(ds, "load:NXM_OF_IN_PORT[]->"LIF_REG_SUBIF")");
-}
-
-/* Adds to LIF_T_FROM_SUBIF a flow matching 'match' that learns with
- * put_learn() and delivers the packet. */
-static void
-add_learn_flow(const struct lif_logical *lif, struct lif_flow_table *out,
-               struct svec *errors, uint8_t table, uint16_t priority,
-               const char *match, const struct ip_family *f, int nw_proto,
-               const char *l4)
-{
-    struct ds actions = DS_EMPTY_INITIALIZER;
-
-    put_learn(&actions, lif, f, nw_proto, l4);
-    ds_put_format(&actions, ",resubmit(,%d)", LIF_T_TO_LIF_ETH);
-    lif_pl_add_flow(out, errors, table, priority,
-                    lif_cookie(LIF_COOKIE_REFLECTIVE, &lif->uuid), match,
-                    ds_cstr(&actions));
-    ds_destroy(&actions);
-}
-
-/* Reflective flows: what arrives from an access teaches LIF_T_FLOW_REFLECT
- * where the host's answers go.  TCP, with evidence on, only through
- * conntrack: a packet that is not valid for its connection (out of
- * window, for example a forged one) is delivered but teaches nothing. */
-static void
-build_learning(const struct lif_logical *lif, struct lif_flow_table *out,
-               struct svec *errors)
+build_from_access(const struct lif_logical *lif, struct lif_flow_table *out,
+                  struct svec *errors)
 {
     const struct lif_flow_config *cfg = lif->flow;
     uint64_t cookie = lif_cookie(LIF_COOKIE_REFLECTIVE, &lif->uuid);
     char *deliver = xasprintf("resubmit(,%d)", LIF_T_TO_LIF_ETH);
 
     /* Nothing to learn from multicast and broadcast. */
-    lif_pl_add_flow(out, errors, LIF_T_FROM_SUBIF, PRIO_NO_LEARN, cookie,
-                    "ipv6,ipv6_dst=ff00::/8", deliver);
-    lif_pl_add_flow(out, errors, LIF_T_FROM_SUBIF, PRIO_NO_LEARN, cookie,
-                    "ip,nw_dst=224.0.0.0/4", deliver);
-    lif_pl_add_flow(out, errors, LIF_T_FROM_SUBIF, PRIO_NO_LEARN, cookie,
-                    "ip,nw_dst=255.255.255.255", deliver);
-
-    for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
-        const struct ip_family *f = &families[i];
-
-        if (cfg->evidence) {
-            lif_pl_add_flow_nocopy(
-                out, errors, LIF_T_FROM_SUBIF, PRIO_LEARN_TCP, cookie,
-                xstrdup(f->tcp),
-                xasprintf("ct(commit,zone=%"PRIu16",table=%d)",
-                          cfg->ct_zone, LIF_T_FLOW_EVIDENCE));
-            lif_pl_add_flow_nocopy(
-                out, errors, LIF_T_FLOW_EVIDENCE, LIF_PRIO_DEFAULT, cookie,
-                xasprintf("ct_state=+inv+trk,%s", f->tcp), xstrdup(deliver));
-            char *valid = xasprintf("ct_state=-inv+trk,%s", f->tcp);
-            add_learn_flow(lif, out, errors, LIF_T_FLOW_EVIDENCE,
-                           LIF_PRIO_DEFAULT, valid, f, 6, "NXM_OF_TCP");
-            free(valid);
-        } else {
-            add_learn_flow(lif, out, errors, LIF_T_FROM_SUBIF,
-                           PRIO_LEARN_TCP, f->tcp, f, 6, "NXM_OF_TCP");
-        }
-        add_learn_flow(lif, out, errors, LIF_T_FROM_SUBIF, PRIO_LEARN_UDP,
-                       f->udp, f, 17, "NXM_OF_UDP");
-        add_learn_flow(lif, out, errors, LIF_T_FROM_SUBIF, PRIO_LEARN_UDP,
-                       f->sctp, f, 132, "OXM_OF_SCTP");
-        add_learn_flow(lif, out, errors, LIF_T_FROM_SUBIF, PRIO_LEARN_IP,
-                       f->ip, f, 0, NULL);
+    for (size_t i = 0; i < ARRAY_SIZE(multicast); i++) {
+        lif_pl_add_flow(out, errors, LIF_T_FROM_SUBIF, PRIO_NO_TRACK, cookie,
+                        multicast[i], deliver);
     }
-    /* ICMP echo, by its identifier: OpenFlow has no field for it, but
-     * conntrack tracks echoes by it, so the echo's conntrack entry keeps
-     * the sub-interface its last packet from an access arrived on in
-     * ct_mark, and LIF_T_FLOW_ICMP reads it back. */
+    for (size_t i = 0; i < 2; i++) {
+        lif_pl_add_flow_nocopy(out, errors, LIF_T_FROM_SUBIF, PRIO_TRACK,
+                               cookie, xstrdup(i ? "ipv6" : "ip"),
+                               xasprintf("ct(zone=%"PRIu16",table=%d)",
+                                         cfg->ct_zone, LIF_T_FLOW_EVIDENCE));
+    }
+
+    /* Not valid for its connection (for TCP, outside the window: for
+     * example forged), or an ICMP error about a connection: delivered,
+     * moves nothing. */
+    lif_pl_add_flow(out, errors, LIF_T_FLOW_EVIDENCE, PRIO_INVALID, cookie,
+                    "ct_state=+inv+trk", deliver);
+    lif_pl_add_flow(out, errors, LIF_T_FLOW_EVIDENCE, PRIO_INVALID, cookie,
+                    "ct_state=+rel+trk", deliver);
     for (size_t i = 0; i < lif->n_subifs; i++) {
         const struct lif_subif *subif = &lif->subifs[i];
         if (subif->ofport == OFPP_NONE) {
             continue;
         }
         uint16_t p = lif_pl_port(subif->ofport);
-        for (size_t j = 0; j < ARRAY_SIZE(families); j++) {
-            for (size_t k = 0; k < 2; k++) {
-                lif_pl_add_flow_nocopy(
-                    out, errors, LIF_T_FROM_SUBIF, PRIO_ICMP_ECHO, cookie,
-                    xasprintf("in_port=%"PRIu16",%s", p,
-                              families[j].echo[k]),
-                    xasprintf("ct(commit,zone=%"PRIu16",exec(load:"
-                              "%"PRIu16"->NXM_NX_CT_MARK[0..15])),"
-                              "resubmit(,%d)", cfg->ct_zone, p,
-                              LIF_T_TO_LIF_ETH));
-            }
+        lif_pl_add_flow_nocopy(
+            out, errors, LIF_T_FLOW_EVIDENCE, PRIO_SAME_PORT, cookie,
+            xasprintf("ct_state=+trk,in_port=%"PRIu16",ct_mark=%"PRIu16
+                      "/%#x", p, p, LIF_CT_MARK_PORT),
+            xstrdup(deliver));
+        for (size_t j = 0; j < 2; j++) {
+            lif_pl_add_flow_nocopy(
+                out, errors, LIF_T_FLOW_EVIDENCE, PRIO_MARK, cookie,
+                xasprintf("%s,ct_state=+trk,in_port=%"PRIu16,
+                          j ? "ipv6" : "ip", p),
+                xasprintf("ct(commit,zone=%"PRIu16",exec(load:%"PRIu16
+                          "->NXM_NX_CT_MARK[0..15])),%s", cfg->ct_zone, p,
+                          deliver));
         }
     }
-
-    /* What conntrack did not track (not expected): deliver. */
+    /* Anything else (not expected): delivered. */
     lif_pl_add_flow(out, errors, LIF_T_FLOW_EVIDENCE, LIF_PRIO_DROP, cookie,
                     "", deliver);
     free(deliver);
 }
 
-/* Actions that look the packet up in the reflective stage. */
+/* Actions of a packet that no reflective flow claims. */
 static char *
-reflective_lookup(void)
+reflective_miss(void)
 {
-    return xasprintf("load:0->"LIF_REG_SUBIF",resubmit(,%d),resubmit(,%d)",
-                     LIF_T_FLOW_REFLECT, LIF_T_FLOW_REFLECT_OUT);
+    return xasprintf("load:0->"LIF_REG_SUBIF",resubmit(,%d)",
+                     LIF_T_FLOW_REFLECT_OUT);
 }
 
-/* Pinned flows, and the entry of the chain. */
+/* Pinned flows, the chain's entry, and the host's side of the reflective
+ * flows: LIF_T_FLOW_TRACK and LIF_T_FLOW_REFLECT. */
 static void
 build_pins(const struct lif_logical *lif, struct lif_flow_table *out,
            struct svec *errors)
 {
     const struct lif_flow_config *cfg = lif->flow;
     uint64_t chain = lif_cookie(LIF_COOKIE_CHAIN, &lif->uuid);
+    uint64_t cookie = lif_cookie(LIF_COOKIE_REFLECTIVE, &lif->uuid);
     struct ds actions = DS_EMPTY_INITIALIZER;
 
     for (size_t i = 0; i < cfg->n_pins; i++) {
@@ -240,45 +168,49 @@ build_pins(const struct lif_logical *lif, struct lif_flow_table *out,
         }
     }
     ds_destroy(&actions);
+    lif_pl_add_flow_nocopy(out, errors, LIF_T_FLOW_PIN, LIF_PRIO_DROP, chain,
+                           xstrdup(""), xasprintf("resubmit(,%d)",
+                                                  LIF_T_FLOW_TRACK));
 
-    /* The host's ICMP echoes go through conntrack, which knows the
-     * sub-interface of their identifier (see build_learning()). */
-    char *lookup = reflective_lookup();
-    for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
-        for (size_t k = 0; k < 2; k++) {
-            lif_pl_add_flow_nocopy(
-                out, errors, LIF_T_FLOW_PIN, LIF_PRIO_DROP + 2, chain,
-                xstrdup(families[i].echo[k]),
-                xasprintf("ct(commit,zone=%"PRIu16",table=%d)",
-                          cfg->ct_zone, LIF_T_FLOW_ICMP));
-        }
+    /* The host's unicast IP through conntrack. */
+    char *miss = reflective_miss();
+    for (size_t i = 0; i < ARRAY_SIZE(multicast); i++) {
+        lif_pl_add_flow(out, errors, LIF_T_FLOW_TRACK, PRIO_MULTICAST, cookie,
+                        multicast[i], miss);
     }
-    lif_pl_add_flow(out, errors, LIF_T_FLOW_ICMP, LIF_PRIO_DEFAULT, chain,
-                    "ct_mark=0/0xffff", lookup);
-    lif_pl_add_flow_nocopy(out, errors, LIF_T_FLOW_ICMP, LIF_PRIO_DROP,
-                           chain, xstrdup(""),
+    for (size_t i = 0; i < 2; i++) {
+        lif_pl_add_flow_nocopy(out, errors, LIF_T_FLOW_TRACK,
+                               LIF_PRIO_DEFAULT, cookie,
+                               xstrdup(i ? "ipv6" : "ip"),
+                               xasprintf("ct(zone=%"PRIu16",table=%d)",
+                                         cfg->ct_zone, LIF_T_FLOW_REFLECT));
+    }
+    lif_pl_add_flow(out, errors, LIF_T_FLOW_TRACK, LIF_PRIO_DROP, cookie,
+                    "", miss);
+
+    /* A flow the host opens: its entry is created, marked as the host's,
+     * with no sub-interface yet. */
+    for (size_t i = 0; i < 2; i++) {
+        lif_pl_add_flow_nocopy(
+            out, errors, LIF_T_FLOW_REFLECT, PRIO_HOST_OPENS, cookie,
+            xasprintf("%s,ct_state=+new+trk", i ? "ipv6" : "ip"),
+            xasprintf("ct(commit,zone=%"PRIu16",exec(load:1->"
+                      "NXM_NX_CT_MARK[16])),%s", cfg->ct_zone, miss));
+    }
+    lif_pl_add_flow_nocopy(out, errors, LIF_T_FLOW_REFLECT, PRIO_UNMARKED,
+                           cookie, xasprintf("ct_state=+trk,ct_mark=0/%#x",
+                                             LIF_CT_MARK_PORT),
+                           xstrdup(miss));
+    lif_pl_add_flow_nocopy(out, errors, LIF_T_FLOW_REFLECT, LIF_PRIO_DROP,
+                           cookie, xstrdup(""),
                            xasprintf("move:NXM_NX_CT_MARK[0..15]->"
                                      LIF_REG_SUBIF",resubmit(,%d)",
                                      LIF_T_FLOW_REFLECT_OUT));
-
-    /* The host's TCP packets are committed to conntrack, so that it can
-     * tell a packet of the connection from a forged one. */
-    if (cfg->evidence) {
-        for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
-            lif_pl_add_flow_nocopy(
-                out, errors, LIF_T_FLOW_PIN, LIF_PRIO_DROP + 1, chain,
-                xstrdup(families[i].tcp),
-                xasprintf("ct(commit,zone=%"PRIu16"),%s", cfg->ct_zone,
-                          lookup));
-        }
-    }
-    lif_pl_add_flow(out, errors, LIF_T_FLOW_PIN, LIF_PRIO_DROP, chain, "",
-                    lookup);
-    free(lookup);
+    free(miss);
 }
 
-/* LIF_T_FLOW_REFLECT_OUT: a learned sub-interface that is in the groups
- * takes the packet; anything else goes on to the policies. */
+/* LIF_T_FLOW_REFLECT_OUT: a reflective flow's sub-interface that is in the
+ * groups takes the packet; anything else goes on to the policies. */
 static void
 build_reflective_out(const struct lif_logical *lif,
                      struct lif_flow_table *out, struct svec *errors)
@@ -431,7 +363,7 @@ build_fallback(const struct lif_logical *lif, struct lif_flow_table *out,
     lif_pl_add_flow_nocopy(out, errors, LIF_T_FALLBACK, LIF_PRIO_DEFAULT,
                            chain, xasprintf(LIF_REG_STAGE_MATCH"=%d",
                                             LIF_STAGE_PIN),
-                           reflective_lookup());
+                           xasprintf("resubmit(,%d)", LIF_T_FLOW_TRACK));
     for (size_t i = 0; i < ARRAY_SIZE(next); i++) {
         lif_pl_add_flow_nocopy(out, errors, LIF_T_FALLBACK, LIF_PRIO_DEFAULT,
                                chain, xasprintf(LIF_REG_STAGE_MATCH"=%d",
@@ -443,7 +375,7 @@ build_fallback(const struct lif_logical *lif, struct lif_flow_table *out,
 
 /* Tables LIF_T_FLOW_FIRST to LIF_T_FLOW_LAST: the FLOW table of RFC 7847
  * section 5.7 (pinned flows, reflective flows, flow routing policies), the
- * learning of reflective flows in LIF_T_FROM_SUBIF and the FLOW table's
+ * marking of reflective flows in LIF_T_FROM_SUBIF and the FLOW table's
  * LIF_T_FALLBACK flows.  What no stage claims goes on to
  * LIF_T_SRC_PREFIX. */
 void
@@ -461,7 +393,7 @@ lif_pl_build_flow(const struct lif_logical *lif, struct lif_flow_table *out,
     build_pins(lif, out, errors);
     build_reflective_out(lif, out, errors);
     build_policies(lif, out, errors);
-    build_learning(lif, out, errors);
+    build_from_access(lif, out, errors);
     build_fallback(lif, out, errors);
 }
 
@@ -479,8 +411,8 @@ lif_pl_flow_table_name(int table_id)
         return "flow-reflective-out";
     case LIF_T_FLOW_POLICY:
         return "flow-policy";
-    case LIF_T_FLOW_ICMP:
-        return "flow-icmp-echo";
+    case LIF_T_FLOW_TRACK:
+        return "flow-track";
     case LIF_T_FLOW_EVIDENCE:
         return "flow-evidence";
     default:

@@ -110,7 +110,7 @@ enum lif_table {
                                      * -> reg1. */
     LIF_T_FLOW_REFLECT_OUT = 52,    /* reg1 usable -> its group. */
     LIF_T_FLOW_POLICY = 53,         /* Flow routing policies. */
-    LIF_T_FLOW_ICMP = 57,           /* Host's ICMP echo, after conntrack. */
+    LIF_T_FLOW_TRACK = 57,          /* Host's IP -> conntrack. */
     LIF_T_FLOW_EVIDENCE = 58,       /* From an access, after conntrack. */
 };
 

@@ -30,7 +30,8 @@ TESTSUITE_AT = \
 	tests/lif-rel.at \
 	tests/lif-config.at \
 	tests/lif-db-keeper.at \
-	tests/lif-flow.at
+	tests/lif-flow.at \
+	tests/lif-ct-timeout.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/testsuite tests/package.m4 \
 	tests/atlocal.in tests/integration tests/bench-ct-export.sh
 TESTSUITE = $(srcdir)/tests/testsuite
