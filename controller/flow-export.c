@@ -69,7 +69,7 @@ VLOG_DEFINE_THIS_MODULE(flow_export);
 
 /* Lines of a conntrack dump parsed per flow_export_run(), so that a huge
  * dump never holds up lif-controller's main loop for long. */
-#define CT_LINES_PER_RUN 5000
+#define CT_LINES_PER_RUN 2000
 
 /* The tables whose flows are exported.  The reflective flows are not
  * flows: they come from conntrack. */
@@ -102,6 +102,8 @@ struct fe_seen {
  * thousand lines at a time into a bounded selection. */
 struct fe_ct {
     struct vswitchd_appctl *appctl;
+    size_t limit;               /* Reflective rows to export; 0: no dumps
+                                 * at all. */
     bool requested;             /* A dump was asked for, no reply yet. */
     uint16_t zone;              /* Zone of the dump in progress. */
     long long int next_request; /* time_msec() of the next request. */
@@ -116,6 +118,8 @@ struct fe_ct {
                                  * dump. */
     size_t n_current_malformed; /* Malformed lines in it. */
     bool dumped;                /* 'current' holds a complete dump. */
+    bool fresh;                 /* 'current' not yet written. */
+    size_t exported_limit;      /* Limit 'current' was written with. */
     struct shash seen;          /* Exported flows' "struct fe_seen"s, by
                                  * match. */
 };
@@ -324,7 +328,7 @@ ct_parse_some(struct flow_exporter *fe)
         lif_ct_top_swap(&ct->pending, &ct->current);
         ct->n_entries = ct->n_lines - ct->n_malformed;
         ct->n_current_malformed = ct->n_malformed;
-        fe->fresh = ct->dumped = true;
+        fe->fresh = ct->fresh = ct->dumped = true;
         ct_schedule_next(ct);
     }
 }
@@ -357,12 +361,14 @@ ct_take_reply(struct flow_exporter *fe, struct jsonrpc_msg *reply,
 }
 
 /* Asks ovs-vswitchd for the conntrack entries of 'zone', at most once a
- * second and within the duty cycle, and parses what it answers. */
+ * second and within the duty cycle, and parses what it answers.  With a
+ * 'limit' of 0 no reflective row is exported: no need to ask. */
 static void
 exporter_run_ct(struct flow_exporter *fe, uint16_t zone, size_t limit)
 {
     struct fe_ct *ct = &fe->ct;
 
+    ct->limit = limit;
     vswitchd_appctl_run(ct->appctl);
     if (ct->reply) {
         ct_parse_some(fe);
@@ -374,7 +380,7 @@ exporter_run_ct(struct flow_exporter *fe, uint16_t zone, size_t limit)
             /* The connection went: ask again once it is back. */
             ct->requested = false;
         }
-    } else if (vswitchd_appctl_is_connected(ct->appctl)
+    } else if (limit && vswitchd_appctl_is_connected(ct->appctl)
                && time_msec() >= ct->next_request) {
         struct svec args = SVEC_EMPTY_INITIALIZER;
         svec_add(&args, "-s");
@@ -583,9 +589,11 @@ export_reflective(struct ovsdb_idl_txn *txn, const struct lif_logical *lif,
                   struct sset *used, size_t limit)
 {
     struct fe_ct *ct = &fe->ct;
-    if (!ct->dumped) {
+    if (!ct->dumped || (!ct->fresh && limit == ct->exported_limit)) {
         /* Nothing known yet (ovs-vswitchd unreachable, or lif-controller
-         * just started): keep the reflective rows there are. */
+         * just started), or nothing new: keep the reflective rows there
+         * are.  (Rewriting them would cost a database update per row for
+         * their age alone.) */
         struct shash_node *node;
         SHASH_FOR_EACH_SAFE (node, old) {
             const struct lifrec_flow *row = node->data;
@@ -625,6 +633,9 @@ export_reflective(struct ovsdb_idl_txn *txn, const struct lif_logical *lif,
         lifrec_flow_set_bytes(row, 0);
         lifrec_flow_set_age(row, (now - fs->first_seen) / 1000);
     }
+
+    ct->fresh = false;
+    ct->exported_limit = limit;
 
     /* Only the exported flows' first sightings are kept. */
     shash_clear_free_data(&ct->seen);
@@ -786,7 +797,7 @@ flow_export_wait(void)
         if (fe->ct.reply) {
             /* The rest of the dump to parse. */
             poll_immediate_wake();
-        } else if (!fe->ct.requested
+        } else if (!fe->ct.requested && fe->ct.limit
                    && vswitchd_appctl_is_connected(fe->ct.appctl)) {
             poll_timer_wait_until(fe->ct.next_request);
         }

@@ -33,7 +33,7 @@ TESTSUITE_AT = \
 	tests/lif-flow.at \
 	tests/lif-ct-timeout.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/testsuite tests/package.m4 \
-	tests/atlocal.in tests/integration
+	tests/atlocal.in tests/integration tests/bench-ct-export.sh
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
