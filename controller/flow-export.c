@@ -19,6 +19,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if HAVE_DECL_MALLOC_TRIM
+#include <malloc.h>
+#endif
 
 #include "byte-order.h"
 #include "classifier.h"
@@ -71,6 +74,10 @@ VLOG_DEFINE_THIS_MODULE(flow_export);
  * dump never holds up lif-controller's main loop for long. */
 #define CT_LINES_PER_RUN 2000
 
+/* After parsing a dump of at least this many bytes (a few thousand
+ * entries), lif-controller gives the memory it took back to the system. */
+#define CT_TRIM_SIZE (1024 * 1024)
+
 /* The tables whose flows are exported.  The reflective flows are not
  * flows: they come from conntrack. */
 static const uint8_t export_tables[] = {
@@ -111,6 +118,7 @@ struct fe_ct {
     long long int dump_msec;    /* How long the last dump took. */
     struct jsonrpc_msg *reply;  /* Being parsed. */
     const char *pos;            /* Next line of 'reply' to parse. */
+    size_t reply_size;          /* Bytes of dump in 'reply'. */
     size_t n_lines, n_malformed;        /* In the dump being parsed. */
     struct lif_ct_top pending;  /* Being parsed. */
     struct lif_ct_top current;  /* The last complete dump. */
@@ -324,6 +332,12 @@ ct_parse_some(struct flow_exporter *fe)
         jsonrpc_msg_destroy(ct->reply);
         ct->reply = NULL;
         ct->pos = NULL;
+#if HAVE_DECL_MALLOC_TRIM
+        if (ct->reply_size >= CT_TRIM_SIZE) {
+            /* Give the memory of a big dump back to the system. */
+            malloc_trim(0);
+        }
+#endif
         lif_ct_top_sort(&ct->pending);
         lif_ct_top_swap(&ct->pending, &ct->current);
         ct->n_entries = ct->n_lines - ct->n_malformed;
@@ -355,6 +369,7 @@ ct_take_reply(struct flow_exporter *fe, struct jsonrpc_msg *reply,
     }
     ct->reply = reply;
     ct->pos = json_string(reply->result);
+    ct->reply_size = strlen(ct->pos);
     ct->n_lines = ct->n_malformed = 0;
     lif_ct_top_clear(&ct->pending, limit);
     ct_parse_some(fe);
