@@ -260,11 +260,13 @@ def main():
         time.sleep(10)
         c1 = cpu_seconds(ctl)
         dump_ms = status_field(t, r"last dump (\d+) ms")
+        ct_dump_ms = status_field(t, r"conntrack: .*last dump (\d+) ms")
         exported = len(fh.flow_rows(t))
         print("lif-controller: %.1f %% CPU over 10 s, RSS %.1f MiB (%.1f "
-              "before the flows; target < 64); one export dump %s ms; %d "
-              "rows exported" % ((c1 - c0) * 10, rss_mib(ctl), ctl_rss0,
-                                 dump_ms, exported))
+              "before the flows; target < 64); one export dump: %s ms of "
+              "OpenFlow statistics, %s ms of conntrack entries; %d rows "
+              "exported" % ((c1 - c0) * 10, rss_mib(ctl), ctl_rss0,
+                            dump_ms, ct_dump_ms, exported))
         print("ovs-vswitchd RSS %.1f MiB with the flows, %.1f MiB before "
               "(+%.1f); %d flows still in the zone"
               % (rss_mib(vsd), vsd_rss0, rss_mib(vsd) - vsd_rss0,
