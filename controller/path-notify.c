@@ -49,8 +49,11 @@ COVERAGE_DEFINE(path_notify_garp);
 /* When to send the Router Solicitations for an access that becomes
  * usable, in ms after it did, until a Router Advertisement arrives on it.
  * Quick at first: a router whose own interface has just come up may
- * ignore the first one. */
-static const int rs_schedule[] = { 0, 100, 300, 1000 };
+ * ignore the first ones (radvd does, for a while that grows with its
+ * load).  Then at RFC 4861's RTR_SOLICITATION_INTERVAL (4 s), twice, so
+ * that a router that missed them all is still asked before its next
+ * unsolicited advertisement, which may be minutes away. */
+static const int rs_schedule[] = { 0, 100, 300, 1000, 5000, 9000 };
 
 /* An access whose routers lif-controller is soliciting. */
 struct path_solicit {
