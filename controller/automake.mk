@@ -27,8 +27,8 @@ controller_lif_controller_SOURCES = \
 	controller/status.h \
 	controller/subif-isolation.c \
 	controller/subif-isolation.h \
-	controller/vswitchd-appctl.c \
-	controller/vswitchd-appctl.h \
+	controller/appctl-client.c \
+	controller/appctl-client.h \
 	controller/vswitchd-status.c \
 	controller/vswitchd-status.h
 controller_lif_controller_LDADD = lib/liblif.la \

@@ -29,7 +29,7 @@
 #include "svec.h"
 #include "timeval.h"
 #include "util.h"
-#include "vswitchd-appctl.h"
+#include "appctl-client.h"
 
 VLOG_DEFINE_THIS_MODULE(ct_zone_limit);
 
@@ -48,7 +48,7 @@ struct zone_limit {
 static struct hmap wanted = HMAP_INITIALIZER(&wanted);
 static struct hmap applied = HMAP_INITIALIZER(&applied);
 
-static struct vswitchd_appctl *appctl;
+static struct appctl_client *appctl;
 static unsigned int appctl_seqno;
 
 /* The request in flight: which zone, and the limit it sets (0: deleted). */
@@ -108,10 +108,10 @@ static void
 take_reply(void)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
-    struct jsonrpc_msg *reply = vswitchd_appctl_take_reply(appctl);
+    struct jsonrpc_msg *reply = appctl_client_take_reply(appctl);
 
     if (!reply) {
-        if (!vswitchd_appctl_is_pending(appctl)) {
+        if (!appctl_client_is_pending(appctl)) {
             /* The connection went away with it. */
             in_flight = false;
         }
@@ -173,7 +173,7 @@ send_next(void)
     goto out;
 
 send:
-    in_flight = vswitchd_appctl_request(appctl, command, &args);
+    in_flight = appctl_client_request(appctl, command, &args);
 out:
     svec_destroy(&args);
 }
@@ -185,7 +185,8 @@ ct_zone_limit_run(const struct lif_model *model)
     const struct lif_logical *lif;
 
     if (!appctl) {
-        appctl = vswitchd_appctl_create("conntrack zone limits");
+        appctl = appctl_client_create("conntrack zone limits",
+                                     "ovs-vswitchd");
     }
 
     zone_limits_clear(&wanted);
@@ -195,8 +196,8 @@ ct_zone_limit_run(const struct lif_model *model)
         }
     }
 
-    vswitchd_appctl_run(appctl);
-    unsigned int seqno = vswitchd_appctl_get_seqno(appctl);
+    appctl_client_run(appctl);
+    unsigned int seqno = appctl_client_get_seqno(appctl);
     if (seqno != appctl_seqno) {
         /* A new connection, perhaps to a new ovs-vswitchd. */
         appctl_seqno = seqno;
@@ -206,7 +207,7 @@ ct_zone_limit_run(const struct lif_model *model)
     if (in_flight) {
         take_reply();
     }
-    if (!in_flight && vswitchd_appctl_is_connected(appctl)
+    if (!in_flight && appctl_client_is_connected(appctl)
         && time_msec() >= next_attempt) {
         send_next();
     }
@@ -218,7 +219,7 @@ void
 ct_zone_limit_wait(void)
 {
     if (appctl) {
-        vswitchd_appctl_wait(appctl);
+        appctl_client_wait(appctl);
         if (!in_flight && next_attempt > time_msec()) {
             poll_timer_wait_until(next_attempt);
         }
@@ -231,7 +232,7 @@ ct_zone_limit_format_status(struct ds *ds)
 {
     ds_put_format(ds, "conntrack zone limits: %"PRIuSIZE" set, %u changes "
                   "sent, %u refused, %s\n", hmap_count(&applied), n_set,
-                  n_errors, appctl && vswitchd_appctl_is_connected(appctl)
+                  n_errors, appctl && appctl_client_is_connected(appctl)
                   ? "connected" : "not connected");
 }
 
@@ -243,6 +244,6 @@ ct_zone_limit_destroy(void)
     zone_limits_clear(&applied);
     hmap_destroy(&wanted);
     hmap_destroy(&applied);
-    vswitchd_appctl_destroy(appctl);
+    appctl_client_destroy(appctl);
     appctl = NULL;
 }

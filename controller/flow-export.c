@@ -58,7 +58,7 @@
 #include "svec.h"
 #include "timeval.h"
 #include "util.h"
-#include "vswitchd-appctl.h"
+#include "appctl-client.h"
 
 VLOG_DEFINE_THIS_MODULE(flow_export);
 
@@ -108,7 +108,7 @@ struct fe_seen {
  * ovs-vswitchd's "dpctl/dump-conntrack", whose reply is parsed a few
  * thousand lines at a time into a bounded selection. */
 struct fe_ct {
-    struct vswitchd_appctl *appctl;
+    struct appctl_client *appctl;
     size_t limit;               /* Reflective rows to export; 0: no dumps
                                  * at all. */
     bool requested;             /* A dump was asked for, no reply yet. */
@@ -175,7 +175,7 @@ exporter_create(const char *bridge)
     free(target);
 
     char *ct_name = xasprintf("%s flow export", bridge);
-    fe->ct.appctl = vswitchd_appctl_create(ct_name);
+    fe->ct.appctl = appctl_client_create(ct_name, "ovs-vswitchd");
     free(ct_name);
     lif_ct_top_init(&fe->ct.pending, 0);
     lif_ct_top_init(&fe->ct.current, 0);
@@ -190,7 +190,7 @@ exporter_destroy(struct flow_exporter *fe)
         rconn_destroy(fe->rconn);
         fe_dump_destroy(&fe->pending);
         fe_dump_destroy(&fe->current);
-        vswitchd_appctl_destroy(fe->ct.appctl);
+        appctl_client_destroy(fe->ct.appctl);
         jsonrpc_msg_destroy(fe->ct.reply);
         lif_ct_top_destroy(&fe->ct.pending);
         lif_ct_top_destroy(&fe->ct.current);
@@ -384,23 +384,23 @@ exporter_run_ct(struct flow_exporter *fe, uint16_t zone, size_t limit)
     struct fe_ct *ct = &fe->ct;
 
     ct->limit = limit;
-    vswitchd_appctl_run(ct->appctl);
+    appctl_client_run(ct->appctl);
     if (ct->reply) {
         ct_parse_some(fe);
     } else if (ct->requested) {
-        struct jsonrpc_msg *reply = vswitchd_appctl_take_reply(ct->appctl);
+        struct jsonrpc_msg *reply = appctl_client_take_reply(ct->appctl);
         if (reply) {
             ct_take_reply(fe, reply, limit);
-        } else if (!vswitchd_appctl_is_pending(ct->appctl)) {
+        } else if (!appctl_client_is_pending(ct->appctl)) {
             /* The connection went: ask again once it is back. */
             ct->requested = false;
         }
-    } else if (limit && vswitchd_appctl_is_connected(ct->appctl)
+    } else if (limit && appctl_client_is_connected(ct->appctl)
                && time_msec() >= ct->next_request) {
         struct svec args = SVEC_EMPTY_INITIALIZER;
         svec_add(&args, "-s");
         svec_add_nocopy(&args, xasprintf("zone=%"PRIu16, zone));
-        if (vswitchd_appctl_request(ct->appctl, "dpctl/dump-conntrack",
+        if (appctl_client_request(ct->appctl, "dpctl/dump-conntrack",
                                     &args)) {
             ct->requested = true;
             ct->zone = zone;
@@ -808,12 +808,12 @@ flow_export_wait(void)
         if (rconn_is_connected(fe->rconn) && !fe->n_pending) {
             poll_timer_wait_until(fe->next_request);
         }
-        vswitchd_appctl_wait(fe->ct.appctl);
+        appctl_client_wait(fe->ct.appctl);
         if (fe->ct.reply) {
             /* The rest of the dump to parse. */
             poll_immediate_wake();
         } else if (!fe->ct.requested && fe->ct.limit
-                   && vswitchd_appctl_is_connected(fe->ct.appctl)) {
+                   && appctl_client_is_connected(fe->ct.appctl)) {
             poll_timer_wait_until(fe->ct.next_request);
         }
         if (fe->fresh && fe->dumped) {
@@ -850,7 +850,7 @@ flow_export_format_status(struct ds *ds)
                       fe->bridge, rconn_is_connected(fe->rconn)
                       ? "connected" : "not connected",
                       fe->n_exported, fe->dump_msec,
-                      vswitchd_appctl_is_connected(ct->appctl)
+                      appctl_client_is_connected(ct->appctl)
                       ? "connected" : "not connected",
                       ct->zone, ct->n_entries, ct->current.n_offered,
                       ct->n_current_malformed, ct->dump_msec);

@@ -21,14 +21,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon.h"
+#include "appctl-client.h"
 #include "dirs.h"
 #include "jsonrpc.h"
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
-#include "socket-util.h"
 #include "stream.h"
 #include "timeval.h"
 #include "util.h"
@@ -122,31 +121,16 @@ static void
 keeper_start(struct lif_db_keeper *k)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
-    /* read_pidfile() logs a warning for a missing file: while ovsdb-server
-     * is down (or not local), say nothing. */
-    char *pidfile = xasprintf("%s/ovsdb-server.pid", ovs_rundir());
-    pid_t pid = access(pidfile, F_OK) ? 0 : read_pidfile(pidfile);
-    free(pidfile);
-    if (pid <= 0) {
-        /* Not running (or not local): nothing to do until it is. */
-        VLOG_DBG_RL(&rl, "no local ovsdb-server pidfile in %s",
-                    ovs_rundir());
-        k->next_check = time_msec() + KEEPER_CHECK_INTERVAL;
-        return;
-    }
-
-    char *name = xasprintf("unix:%s/ovsdb-server.%ld.ctl", ovs_rundir(),
-                           (long int) pid);
     struct stream *stream;
-    int error = stream_open(name, &stream, DSCP_DEFAULT);
+    int error = appctl_client_open_stream("ovsdb-server", &stream);
     if (error) {
-        VLOG_DBG_RL(&rl, "%s: connection failed (%s)", name,
-                    ovs_strerror(error));
-        free(name);
+        /* Not running (or not local): nothing to do until it is. */
+        VLOG_DBG_RL(&rl, "ovsdb-server's control socket in %s: %s",
+                    ovs_rundir(), error == ESRCH ? "not running"
+                                                 : ovs_strerror(error));
         k->next_check = time_msec() + KEEPER_CHECK_INTERVAL;
         return;
     }
-    free(name);
     k->rpc = jsonrpc_open(stream);
     if (keeper_send(k, "ovsdb-server/list-dbs", NULL)) {
         k->state = KEEPER_LISTING;

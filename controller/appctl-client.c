@@ -15,7 +15,7 @@
 
 #include <config.h>
 
-#include "vswitchd-appctl.h"
+#include "appctl-client.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -33,15 +33,16 @@
 #include "timeval.h"
 #include "util.h"
 
-VLOG_DEFINE_THIS_MODULE(vswitchd_appctl);
+VLOG_DEFINE_THIS_MODULE(appctl_client);
 
 /* Reconnection backoff, in milliseconds. */
 #define BACKOFF_MIN 1000
 #define BACKOFF_MAX 8000
 
-/* A non-blocking unixctl client of ovs-vswitchd. */
-struct vswitchd_appctl {
+/* A non-blocking unixctl client of one local Open vSwitch daemon. */
+struct appctl_client {
     char *name;                 /* For log messages. */
+    char *daemon;               /* "ovs-vswitchd", "ovsdb-server"... */
     struct stream *stream;      /* Connecting, or NULL. */
     struct jsonrpc *rpc;        /* Connected, or NULL. */
     long long int next_connect; /* time_msec() of the next attempt. */
@@ -53,25 +54,26 @@ struct vswitchd_appctl {
     struct jsonrpc_msg *reply;  /* Its reply, until taken. */
 };
 
-/* Creates a client, 'name' naming it in log messages.  It connects from
- * vswitchd_appctl_run(). */
-struct vswitchd_appctl *
-vswitchd_appctl_create(const char *name)
+/* Creates a client of the local 'daemon' (e.g. "ovs-vswitchd"), 'name'
+ * naming it in log messages.  It connects from appctl_client_run(). */
+struct appctl_client *
+appctl_client_create(const char *name, const char *daemon)
 {
-    struct vswitchd_appctl *ctl = xzalloc(sizeof *ctl);
+    struct appctl_client *ctl = xzalloc(sizeof *ctl);
     ctl->name = xstrdup(name);
+    ctl->daemon = xstrdup(daemon);
     ctl->backoff = BACKOFF_MIN;
     return ctl;
 }
 
 static void
-disconnect(struct vswitchd_appctl *ctl, int error)
+disconnect(struct appctl_client *ctl, int error)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
 
     if (ctl->rpc) {
-        VLOG_INFO_RL(&rl, "%s: connection to ovs-vswitchd lost (%s), "
-                     "reconnecting", ctl->name, ovs_retval_to_string(error));
+        VLOG_INFO_RL(&rl, "%s: connection to %s lost (%s), reconnecting",
+                     ctl->name, ctl->daemon, ovs_retval_to_string(error));
     }
     jsonrpc_close(ctl->rpc);
     ctl->rpc = NULL;
@@ -85,7 +87,7 @@ disconnect(struct vswitchd_appctl *ctl, int error)
 
 /* Closes 'ctl' and frees it. */
 void
-vswitchd_appctl_destroy(struct vswitchd_appctl *ctl)
+appctl_client_destroy(struct appctl_client *ctl)
 {
     if (ctl) {
         jsonrpc_close(ctl->rpc);
@@ -93,42 +95,52 @@ vswitchd_appctl_destroy(struct vswitchd_appctl *ctl)
         json_destroy(ctl->request_id);
         jsonrpc_msg_destroy(ctl->reply);
         free(ctl->name);
+        free(ctl->daemon);
         free(ctl);
     }
 }
 
-/* Starts connecting to the ovs-vswitchd that the pidfile names. */
-static void
-start_connect(struct vswitchd_appctl *ctl)
+/* Starts opening, into '*streamp', the control socket of the local
+ * 'daemon' that its pidfile in ovs_rundir() names.  Returns 0 if it
+ * started, ESRCH if the daemon is not running (no pidfile: no warning,
+ * since a restarting daemon is no news), otherwise an errno value. */
+int
+appctl_client_open_stream(const char *daemon, struct stream **streamp)
 {
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
-    char *pidfile = xasprintf("%s/ovs-vswitchd.pid", ovs_rundir());
+    char *pidfile = xasprintf("%s/%s.pid", ovs_rundir(), daemon);
     struct stat st;
-    /* read_pidfile() logs a warning for a missing pidfile: while
-     * ovs-vswitchd restarts, that is no news. */
-    pid_t pid = stat(pidfile, &st) ? -errno : read_pidfile(pidfile);
+    /* read_pidfile() logs a warning for a missing pidfile. */
+    pid_t pid = stat(pidfile, &st) ? 0 : read_pidfile(pidfile);
     free(pidfile);
+    *streamp = NULL;
     if (pid <= 0) {
-        VLOG_INFO_RL(&rl, "%s: ovs-vswitchd is not running (%s)", ctl->name,
-                     ovs_retval_to_string(pid ? -pid : ESRCH));
-        disconnect(ctl, ESRCH);
-        return;
+        return pid ? -pid : ESRCH;
     }
 
-    char *target = xasprintf("unix:%s/ovs-vswitchd.%ld.ctl", ovs_rundir(),
+    char *target = xasprintf("unix:%s/%s.%ld.ctl", ovs_rundir(), daemon,
                              (long int) pid);
-    int error = stream_open(target, &ctl->stream, DSCP_DEFAULT);
+    int error = stream_open(target, streamp, DSCP_DEFAULT);
+    free(target);
+    return error;
+}
+
+/* Starts connecting to the daemon. */
+static void
+start_connect(struct appctl_client *ctl)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+    int error = appctl_client_open_stream(ctl->daemon, &ctl->stream);
+
     if (error) {
-        VLOG_INFO_RL(&rl, "%s: %s: %s", ctl->name, target,
-                     ovs_strerror(error));
+        VLOG_INFO_RL(&rl, "%s: %s: %s", ctl->name, ctl->daemon,
+                     error == ESRCH ? "not running" : ovs_strerror(error));
         disconnect(ctl, error);
     }
-    free(target);
 }
 
 /* Connects, sends and receives, without blocking. */
 void
-vswitchd_appctl_run(struct vswitchd_appctl *ctl)
+appctl_client_run(struct appctl_client *ctl)
 {
     if (!ctl->rpc && !ctl->stream && time_msec() >= ctl->next_connect) {
         start_connect(ctl);
@@ -140,7 +152,7 @@ vswitchd_appctl_run(struct vswitchd_appctl *ctl)
             ctl->stream = NULL;
             ctl->backoff = BACKOFF_MIN;
             if (ctl->was_connected) {
-                VLOG_INFO("%s: reconnected to ovs-vswitchd", ctl->name);
+                VLOG_INFO("%s: reconnected to %s", ctl->name, ctl->daemon);
             }
             ctl->was_connected = true;
             ctl->conn_seqno++;
@@ -179,10 +191,10 @@ vswitchd_appctl_run(struct vswitchd_appctl *ctl)
     }
 }
 
-/* Arranges for poll_block() to wake up when vswitchd_appctl_run() has work
+/* Arranges for poll_block() to wake up when appctl_client_run() has work
  * to do. */
 void
-vswitchd_appctl_wait(const struct vswitchd_appctl *ctl)
+appctl_client_wait(const struct appctl_client *ctl)
 {
     if (ctl->reply) {
         poll_immediate_wake();
@@ -198,17 +210,17 @@ vswitchd_appctl_wait(const struct vswitchd_appctl *ctl)
     }
 }
 
-/* Whether 'ctl' is connected to ovs-vswitchd. */
+/* Whether 'ctl' is connected to its daemon. */
 bool
-vswitchd_appctl_is_connected(const struct vswitchd_appctl *ctl)
+appctl_client_is_connected(const struct appctl_client *ctl)
 {
     return ctl->rpc != NULL;
 }
 
 /* The number of connections made so far: a change means a new connection,
- * perhaps to a new ovs-vswitchd that knows nothing of earlier requests. */
+ * perhaps to a restarted daemon that knows nothing of earlier requests. */
 unsigned int
-vswitchd_appctl_get_seqno(const struct vswitchd_appctl *ctl)
+appctl_client_get_seqno(const struct appctl_client *ctl)
 {
     return ctl->conn_seqno;
 }
@@ -216,15 +228,15 @@ vswitchd_appctl_get_seqno(const struct vswitchd_appctl *ctl)
 /* Whether a request is waiting for its reply.  A request whose connection
  * is lost never gets one: it is no longer pending. */
 bool
-vswitchd_appctl_is_pending(const struct vswitchd_appctl *ctl)
+appctl_client_is_pending(const struct appctl_client *ctl)
 {
     return ctl->request_id != NULL;
 }
 
-/* Sends "COMMAND ARGS..." to ovs-vswitchd.  Returns false, doing nothing,
+/* Sends "COMMAND ARGS..." to the daemon.  Returns false, doing nothing,
  * if 'ctl' is not connected or a request is pending. */
 bool
-vswitchd_appctl_request(struct vswitchd_appctl *ctl, const char *command,
+appctl_client_request(struct appctl_client *ctl, const char *command,
                         const struct svec *args)
 {
     if (!ctl->rpc || ctl->request_id) {
@@ -249,7 +261,7 @@ vswitchd_appctl_request(struct vswitchd_appctl *ctl, const char *command,
 /* Returns the reply to the last request, if it arrived, and forgets it: the
  * caller must jsonrpc_msg_destroy() it.  Returns NULL otherwise. */
 struct jsonrpc_msg *
-vswitchd_appctl_take_reply(struct vswitchd_appctl *ctl)
+appctl_client_take_reply(struct appctl_client *ctl)
 {
     struct jsonrpc_msg *reply = ctl->reply;
     ctl->reply = NULL;
