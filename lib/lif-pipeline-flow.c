@@ -73,6 +73,9 @@
 #define PRIO_HOST_OPENS 200     /* A new flow from the host. */
 #define PRIO_UNMARKED 100       /* No sub-interface in ct_mark. */
 
+/* The IP versions: connection tracking needs one of them in the match. */
+static const char *const ip_versions[] = { "ip", "ipv6" };
+
 /* Matches that name multicast and broadcast destinations. */
 static const char *const multicast[] = {
     "ipv6,ipv6_dst=ff00::/8",
@@ -95,9 +98,9 @@ build_from_access(const struct lif_logical *lif, struct lif_flow_table *out,
         lif_pl_add_flow(out, errors, LIF_T_FROM_SUBIF, PRIO_NO_TRACK, cookie,
                         multicast[i], deliver);
     }
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(ip_versions); i++) {
         lif_pl_add_flow_nocopy(out, errors, LIF_T_FROM_SUBIF, PRIO_TRACK,
-                               cookie, xstrdup(i ? "ipv6" : "ip"),
+                               cookie, xstrdup(ip_versions[i]),
                                xasprintf("ct(zone=%"PRIu16",table=%d)",
                                          cfg->ct_zone, LIF_T_FLOW_EVIDENCE));
     }
@@ -120,11 +123,11 @@ build_from_access(const struct lif_logical *lif, struct lif_flow_table *out,
             xasprintf("ct_state=+trk,in_port=%"PRIu16",ct_mark=%"PRIu16
                       "/%#x", p, p, LIF_CT_MARK_PORT),
             xstrdup(deliver));
-        for (size_t j = 0; j < 2; j++) {
+        for (size_t j = 0; j < ARRAY_SIZE(ip_versions); j++) {
             lif_pl_add_flow_nocopy(
                 out, errors, LIF_T_FLOW_EVIDENCE, PRIO_MARK, cookie,
                 xasprintf("%s,ct_state=+trk,in_port=%"PRIu16,
-                          j ? "ipv6" : "ip", p),
+                          ip_versions[j], p),
                 xasprintf("ct(commit,zone=%"PRIu16",exec(load:%"PRIu16
                           "->NXM_NX_CT_MARK[0..15])),%s", cfg->ct_zone, p,
                           deliver));
@@ -178,10 +181,10 @@ build_pins(const struct lif_logical *lif, struct lif_flow_table *out,
         lif_pl_add_flow(out, errors, LIF_T_FLOW_TRACK, PRIO_MULTICAST, cookie,
                         multicast[i], miss);
     }
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(ip_versions); i++) {
         lif_pl_add_flow_nocopy(out, errors, LIF_T_FLOW_TRACK,
                                LIF_PRIO_DEFAULT, cookie,
-                               xstrdup(i ? "ipv6" : "ip"),
+                               xstrdup(ip_versions[i]),
                                xasprintf("ct(zone=%"PRIu16",table=%d)",
                                          cfg->ct_zone, LIF_T_FLOW_REFLECT));
     }
@@ -190,10 +193,10 @@ build_pins(const struct lif_logical *lif, struct lif_flow_table *out,
 
     /* A flow the host opens: its entry is created, marked as the host's,
      * with no sub-interface yet. */
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(ip_versions); i++) {
         lif_pl_add_flow_nocopy(
             out, errors, LIF_T_FLOW_REFLECT, PRIO_HOST_OPENS, cookie,
-            xasprintf("%s,ct_state=+new+trk", i ? "ipv6" : "ip"),
+            xasprintf("%s,ct_state=+new+trk", ip_versions[i]),
             xasprintf("ct(commit,zone=%"PRIu16",exec(load:1->"
                       "NXM_NX_CT_MARK[16])),%s", cfg->ct_zone, miss));
     }
