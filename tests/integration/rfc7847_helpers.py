@@ -134,6 +134,11 @@ class Capture:
             self.p.stderr.close()
         self.f.close()
 
+    def has_frames(self):
+        """Whether tcpdump has written a frame yet (it writes each one at
+        once: -U, --immediate-mode); for waiting on a frame's arrival."""
+        return os.path.getsize(self.path) > 24     # the pcap file header
+
     def stop(self, linger=0.5):
         if self.pkts is not None:
             return self.pkts

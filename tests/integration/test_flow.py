@@ -15,6 +15,7 @@ import time
 from scapy.all import IPv6, TCP, Ether
 
 import flow_helpers as fh
+import netns
 from netns import AR_ADDR6, AR_MAC, wait_until
 from rfc7847_helpers import (Capture, mac_of, send_frames,
                              stop_all_captures)
@@ -183,9 +184,15 @@ def _tcp_session(topo, addr, host_mac, forge_access, in_window=False):
     last = server_segments[-1] if in_window else None
     with Capture(topo, "wlan", "ar",
                  bpf="tcp and src host %s and src port %d" % (addr, cport)) \
-            as cap:
+            as cap, \
+            Capture(topo, "host", netns.LIF,
+                    bpf="tcp and src port 8000 and dst port %d" % cport) \
+            as at_host:
         _forge(topo, forge_access, addr, cport, host_mac, last)
-        time.sleep(0.2)
+        # The segment went through the bridge (and marked the connection,
+        # if it does) once it reached the host.
+        wait_until(at_host.has_frames, 5, interval=0.01,
+                   what="the forged segment at the host")
         for _ in range(5):
             client.stdin.write("send\n")
             client.stdin.flush()
