@@ -178,22 +178,27 @@ out:
     svec_destroy(&args);
 }
 
-/* Brings the datapath's zone limits in line with 'model''s LIFs. */
+/* Takes the zone limits that 'model''s LIFs want, after a recompute. */
 void
-ct_zone_limit_run(const struct lif_model *model)
+ct_zone_limit_set_model(const struct lif_model *model)
 {
     const struct lif_logical *lif;
-
-    if (!appctl) {
-        appctl = appctl_client_create("conntrack zone limits",
-                                     "ovs-vswitchd");
-    }
 
     zone_limits_clear(&wanted);
     HMAP_FOR_EACH (lif, hmap_node, &model->lifs) {
         if (lif->flow) {
             zone_limit_put(&wanted, lif->flow->ct_zone, lif->flow->limit);
         }
+    }
+}
+
+/* Brings the datapath's zone limits in line with the wanted ones. */
+void
+ct_zone_limit_run(void)
+{
+    if (!appctl) {
+        appctl = appctl_client_create("conntrack zone limits",
+                                      "ovs-vswitchd");
     }
 
     appctl_client_run(appctl);

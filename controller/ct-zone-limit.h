@@ -30,7 +30,8 @@ struct lif_model;
  * every new connection to ovs-vswitchd (a restarted one has none), and
  * "dpctl/ct-del-limits" for the zones of LIFs that are gone. */
 
-void ct_zone_limit_run(const struct lif_model *);
+void ct_zone_limit_set_model(const struct lif_model *);
+void ct_zone_limit_run(void);
 void ct_zone_limit_wait(void);
 void ct_zone_limit_format_status(struct ds *);
 void ct_zone_limit_destroy(void);

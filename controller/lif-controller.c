@@ -304,6 +304,7 @@ recompute(struct controller *ctl)
         lif_paths_fill(ctl->paths, pl);
     }
     lif_flow_config_build(&ctl->model, ctl->ovs_loop.idl, ctl->lif_loop.idl);
+    ct_zone_limit_set_model(&ctl->model);
 
     /* What the host stack isolation could not do is a configuration error
      * of that sub-interface. */
@@ -630,7 +631,7 @@ main(int argc, char *argv[])
             put_flows(&ctl);
             bridge_settings_run(ovs_txn, ctl.ovs_loop.idl, &ctl.model);
             ct_zone_policy_run(ovs_txn, ctl.ovs_loop.idl, &ctl.model);
-            ct_zone_limit_run(&ctl.model);
+            ct_zone_limit_run();
             struct status_source src = {
                 .connected = bridge_is_connected,
                 .port_stats = bridge_port_stats,
